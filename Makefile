@@ -1,0 +1,41 @@
+# vhostpath: make targets are the user interface. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+JDK25 ?= /usr/lib/jvm/temurin-25-jdk-amd64
+export JAVA_HOME := $(JDK25)
+# Maven itself may run on JDK 25; its bundled Guava then warns about sun.misc.Unsafe.
+export MAVEN_OPTS ?= --sun-misc-unsafe-memory-access=allow
+MVN ?= mvn -B -q
+WORKER_JAR := vhost-vdpa/worker/target/vhostpath-worker.jar
+PERF_JAR := perf/target/vhostpath-perf.jar
+
+# `make run ARGS="--mode txonly --size 128"` passes ARGS to the demo; see `make run ARGS=--help`.
+ARGS ?=
+
+.PHONY: help setup check-jdk build test run bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: ## install system packages (DPDK 22.11, testpmd) and reserve hugepages; idempotent
+	@scripts/setup.sh
+
+check-jdk:
+	@$(JAVA_HOME)/bin/java -version 2>&1 | grep -q 'version "25' || \
+	  { echo "error: JDK 25 not found at $(JAVA_HOME): install Temurin 25 there or run make JDK25=/path/to/jdk-25" >&2; exit 1; }
+
+build: setup check-jdk ## compile, build the DPDK shim and package the worker
+	$(MVN) -DskipTests package
+
+test: setup check-jdk ## run every test tier (unit, real DPDK on virtual devices)
+	$(MVN) verify
+
+run: build ## the main job: the worker on virtio_user over vhost-user, served by testpmd (no hardware)
+	@scripts/run-demo.sh $(ARGS)
+
+bench: build ## the worker against testpmd, side by side; prints ratios, writes perf/target/bench.json
+	@scripts/bench.sh $(ARGS)
+
+clean: ## remove build outputs
+	$(MVN) clean

@@ -1,0 +1,136 @@
+package io.vhostpath.dpdk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * Loads DPDK 22.11 and vhostpath's shim once per process and links native functions.
+ *
+ * <p>The shim ({@code libvhostpath_dpdk.so}, built by this module from {@code src/main/c}) depends on the
+ * DPDK libraries, so one lookup on it resolves both the shim's wrappers and DPDK's exported symbols.
+ * Set {@code -Dvhostpath.dpdk.shim=/path/libvhostpath_dpdk.so} to use a shim outside the jar.
+ */
+public final class Dpdk {
+    /** The DPDK library whose absence means DPDK is not installed at all. */
+    static final String EAL_LIBRARY = "librte_eal.so.23";
+    private static final String SHIM_RESOURCE = "native/libvhostpath_dpdk.so";
+    private static final int SHIM_ABI = 1;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LOOKUP = load();
+
+    private Dpdk() {}
+
+    private static SymbolLookup load() {
+        try {
+            SymbolLookup.libraryLookup(EAL_LIBRARY, Arena.global());
+        } catch (IllegalArgumentException e) {
+            throw new DpdkUnavailableException("DPDK 22.11 not found (" + EAL_LIBRARY + " does not load): "
+                    + "run 'make setup' or: apt-get install dpdk libdpdk-dev", e);
+        }
+        Path shim = shimPath();
+        SymbolLookup lookup;
+        try {
+            lookup = SymbolLookup.libraryLookup(shim, Arena.global());
+        } catch (IllegalArgumentException e) {
+            throw new DpdkUnavailableException("vhostpath DPDK shim " + shim + " does not load (built against another "
+                    + "DPDK?): rebuild with 'make build'", e);
+        }
+        int abi = shimAbi(lookup);
+        if (abi != SHIM_ABI) {
+            throw new DpdkUnavailableException("vhostpath DPDK shim " + shim + " has ABI " + abi + ", expected "
+                    + SHIM_ABI + ": rebuild with 'make build'", null);
+        }
+        return lookup;
+    }
+
+    private static int shimAbi(SymbolLookup lookup) {
+        var handle = LINKER.downcallHandle(lookup.findOrThrow("vp_shim_abi"), FunctionDescriptor.of(JAVA_INT));
+        try {
+            return (int) handle.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    private static Path shimPath() {
+        String configured = System.getProperty("vhostpath.dpdk.shim");
+        if (configured != null) return Path.of(configured);
+        try (InputStream in = Dpdk.class.getResourceAsStream(SHIM_RESOURCE)) {
+            if (in == null) {
+                throw new DpdkUnavailableException("vhostpath DPDK shim missing from the classpath (" + SHIM_RESOURCE
+                        + "): build with 'make build'", null);
+            }
+            Path file = Files.createTempFile("libvhostpath_dpdk", ".so");
+            file.toFile().deleteOnExit();
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        } catch (IOException e) {
+            throw new DpdkUnavailableException("cannot extract the vhostpath DPDK shim: " + e.getMessage(), e);
+        }
+    }
+
+    /** Links a control-path function. */
+    static MethodHandle function(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(symbol(name), descriptor);
+    }
+
+    /**
+     * Links a fast-path function: it must not block, call back into Java, or touch the Java heap, which
+     * lets the JVM skip the thread-state transition (worth ~3% on a burst loop).
+     */
+    static MethodHandle criticalFunction(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.critical(false));
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LOOKUP.find(name).orElseThrow(() -> new DpdkUnavailableException(
+                "symbol " + name + " not found in DPDK 22.11 or the vhostpath shim", null));
+    }
+
+    /** Forces loading; throws {@link DpdkUnavailableException} with an install hint when DPDK is missing. */
+    public static void ensureLoaded() {
+        LOOKUP.hashCode();
+    }
+
+    private static final MethodHandle RTE_STRERROR = function("rte_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle VP_ERRNO = function("vp_errno", FunctionDescriptor.of(JAVA_INT));
+
+    /** DPDK's text for an errno value, covering its own codes above {@code __ELASTERROR}. */
+    public static String strerror(int errno) {
+        try {
+            var text = (MemorySegment) RTE_STRERROR.invokeExact(errno);
+            return text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** This thread's {@code rte_errno}. */
+    public static int errno() {
+        try {
+            return (int) VP_ERRNO.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Native calls throw only what the JVM throws; anything checked would be a binding bug. */
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        throw new AssertionError(t);
+    }
+}

@@ -1,0 +1,19 @@
+package io.vhostpath.dpdk;
+
+/**
+ * {@code struct rte_eth_link}: 8 bytes, {@code link_speed} (u32, Mbps) then three one-bit fields in the
+ * next u16: duplex (bit 0), autoneg (bit 1), status (bit 2).
+ */
+public record LinkStatus(boolean up, int speedMbps, boolean fullDuplex, boolean autoneg) {
+    static final long SIZE = 8;
+    static final long SPEED_OFFSET = 0;
+    static final long FLAGS_OFFSET = 4;
+    static final int DUPLEX_BIT = 1;
+    static final int AUTONEG_BIT = 1 << 1;
+    static final int STATUS_BIT = 1 << 2;
+
+    @Override
+    public String toString() {
+        return up ? "up " + speedMbps + " Mbps " + (fullDuplex ? "full-duplex" : "half-duplex") : "down";
+    }
+}
