@@ -1,0 +1,51 @@
+package io.vhostpath.worker;
+
+import io.vhostpath.worker.engine.PollingAgent;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+/**
+ * What the JVM did while the worker polled: bytes allocated by the polling threads (HotSpot's per-thread
+ * allocation counter) and garbage collections, between {@link #mark()} and {@link #read()}.
+ */
+final class RunMeter {
+    private final List<PollingAgent> agents;
+    private final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private long allocatedAtMark;
+    private long gcsAtMark;
+
+    record Reading(long allocatedBytes, long gcs) {}
+
+    RunMeter(List<PollingAgent> agents) {
+        this.agents = agents;
+    }
+
+    void mark() {
+        allocatedAtMark = allocated();
+        gcsAtMark = gcs();
+    }
+
+    Reading read() {
+        return new Reading(allocated() - allocatedAtMark, gcs() - gcsAtMark);
+    }
+
+    private long allocated() {
+        long sum = 0;
+        for (PollingAgent a : agents) {
+            long b = threads.getThreadAllocatedBytes(a.threadId());
+            if (b > 0) sum += b;
+        }
+        return sum;
+    }
+
+    private static long gcs() {
+        long sum = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionCount());
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,295 @@
+package io.vhostpath.worker;
+
+import io.vhostpath.dpdk.DpdkException;
+import io.vhostpath.dpdk.Eal;
+import io.vhostpath.dpdk.EalOptions;
+import io.vhostpath.dpdk.EthPort;
+import io.vhostpath.dpdk.MacAddress;
+import io.vhostpath.dpdk.MbufPool;
+import io.vhostpath.worker.engine.Engine;
+import io.vhostpath.worker.engine.EngineContext;
+import io.vhostpath.worker.engine.Mode;
+import io.vhostpath.worker.engine.PacketStage;
+import io.vhostpath.worker.engine.PacketTemplate;
+import io.vhostpath.worker.engine.PipelineRings;
+import io.vhostpath.worker.engine.PollingAgent;
+import io.vhostpath.worker.engine.StageEngine;
+import io.vhostpath.worker.engine.Stream;
+import io.vhostpath.worker.engine.StreamCounters;
+import io.vhostpath.worker.port.PortSpec;
+import io.vhostpath.worker.stats.PortMonitor;
+import io.vhostpath.worker.stats.Snapshot;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
+import org.agrona.concurrent.status.CountersManager;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * One worker run: EAL, the mbuf pool, the ports, one polling thread per queue (plus one application stage
+ * per queue in pipeline mode), and the monitors that read their counters.
+ *
+ * <p>{@link #start} builds everything or, on the first failure, undoes what it built and throws. {@link
+ * #close} tears down in reverse order and reports whether every mbuf came back to the pool.
+ */
+public final class Worker implements AutoCloseable {
+    /** Each counter takes 128 bytes of values and 512 of metadata; room for 64 queues x 8 streams x 7. */
+    private static final int MAX_COUNTERS = 4096;
+
+    private final WorkerConfig config;
+    private final Deque<AutoCloseable> teardown = new ArrayDeque<>();
+    private final List<PollingAgent> agents = new ArrayList<>();
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final List<PortMonitor> monitors = new ArrayList<>();
+    private final List<PipelineRings> rings = new ArrayList<>();
+    private final long startNanos = System.nanoTime();
+    private Eal eal;
+    private MbufPool pool;
+    private boolean useHugepages;
+    private String closeReport = "";
+    private boolean allMbufsReturned = true;
+
+    private Worker(WorkerConfig config) {
+        this.config = config;
+    }
+
+    /** Builds and starts a worker; on failure nothing it created is left (runtime dir, sockets, threads). */
+    public static Worker start(WorkerConfig config, Path procRoot) {
+        var worker = new Worker(config);
+        try {
+            worker.build(procRoot);
+            return worker;
+        } catch (RuntimeException | Error e) {
+            try {
+                worker.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void build(Path procRoot) {
+        List<PortSpec> specs = new ArrayList<>();
+        for (int i = 0; i < config.ports().size(); i++) {
+            var spec = PortSpec.parse(config.ports().get(i), i, config.queues(), config.descriptors());
+            spec.check(procRoot);
+            specs.add(spec);
+        }
+        useHugepages = Memory.useHugepages(config.hugepages(), procRoot.resolve("meminfo"));
+        startEal(specs);
+
+        pool = MbufPool.create("vhostpath", config.mbufs(), 256, MbufPool.DEFAULT_DATA_ROOM, MbufPool.SOCKET_ANY);
+        teardown.push(pool);
+
+        List<EthPort> ports = new ArrayList<>();
+        for (PortSpec spec : specs) ports.add(startPort(spec));
+
+        var countersValues = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_COUNTERS * 128));
+        var countersMeta = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_COUNTERS * 512));
+        var countersManager = new CountersManager(countersMeta, countersValues);
+
+        boolean paired = Topology.paired(ports.size(), config.mode().loopsBack());
+        List<Stream> streams = Topology.streams(ports.size(), config.queues(), paired);
+        List<StreamCounters> counters = new ArrayList<>();
+        List<SingleWriterRecorder> recorders = new ArrayList<>();
+        List<List<Engine>> enginesPerQueue = new ArrayList<>();
+        for (int q = 0; q < config.queues(); q++) enginesPerQueue.add(new ArrayList<>());
+        List<Engine> stages = new ArrayList<>();
+        for (Stream stream : streams) {
+            var c = new StreamCounters(countersManager, stream);
+            var recorder = config.mode() == Mode.LATENCY ? new SingleWriterRecorder(3) : null;
+            counters.add(c);
+            recorders.add(recorder);
+            var source = config.sourceMac() != null ? config.sourceMac() : ports.get(stream.txPort()).macAddress();
+            var context = new EngineContext(stream, c, config.burst(), config.txRetries(), pool.address(),
+                    new PacketTemplate(source, config.destinationMac(), config.frameSize()), config.ratePps(), recorder,
+                    config.mode().generates() ? 0 : config.seedBursts());
+            if (config.pipeline()) {
+                var r = new PipelineRings(1 << 16);
+                rings.add(r);
+                enginesPerQueue.get(stream.rxQueue()).add(context.pipeline(r));
+                stages.add(new StageEngine(r, config.mode() == Mode.MACSWAP ? PacketStage.MACSWAP : PacketStage.FORWARD,
+                        c, config.burst()));
+            } else {
+                enginesPerQueue.get(stream.rxQueue()).add(context.create(config.mode()));
+            }
+        }
+        for (int p = 0; p < ports.size(); p++) {
+            List<StreamCounters> rx = new ArrayList<>(), tx = new ArrayList<>();
+            List<SingleWriterRecorder> lat = new ArrayList<>();
+            for (int i = 0; i < streams.size(); i++) {
+                if (streams.get(i).rxPort() == p) {
+                    rx.add(counters.get(i));
+                    if (recorders.get(i) != null) lat.add(recorders.get(i));
+                }
+                if (streams.get(i).txPort() == p) tx.add(counters.get(i));
+            }
+            monitors.add(new PortMonitor(ports.get(p), rx, tx, lat));
+        }
+        for (int q = 0; q < config.queues(); q++) startAgent("poll-q" + q, enginesPerQueue.get(q));
+        for (int s = 0; s < stages.size(); s++) startAgent("stage-" + s, List.of(stages.get(s)));
+    }
+
+    private void startEal(List<PortSpec> specs) {
+        var options = new EalOptions(config.cpus().isEmpty() ? "0" : Integer.toString(config.cpus().getFirst()),
+                config.memoryMb(), useHugepages, config.filePrefix(), specs.stream().map(PortSpec::vdev).toList(),
+                false, null, config.ealExtra());
+        if (useHugepages) options = options.withMemoryMb(0);
+        try {
+            eal = Eal.init(options);
+        } catch (DpdkException e) {
+            throw new WorkerError("EAL refused to start: " + e.getMessage(),
+                    "check the EAL arguments (--eal) and that no other process uses --file-prefix " + config.filePrefix(), e);
+        }
+        teardown.push(eal);
+    }
+
+    private EthPort startPort(PortSpec spec) {
+        EthPort port;
+        try {
+            port = EthPort.byName(spec.vdevName());
+        } catch (DpdkException e) {
+            throw new WorkerError("port " + spec.vdevName() + " (" + spec.vdev() + ") was not created by DPDK",
+                    switch (spec.kind()) {
+                        case "vhost-user" -> "is a backend serving " + spec.target() + "? see the virtio_user error above";
+                        case "vhost-vdpa" -> "is " + spec.target() + " bound to vhost_vdpa and free? see the virtio_user error above";
+                        default -> "see the driver's error above";
+                    }, e);
+        }
+        try {
+            port.configure(config.queues(), config.queues());
+            teardown.push(port::close);
+            for (int q = 0; q < config.queues(); q++) {
+                port.setupRxQueue(q, config.descriptors(), pool);
+                port.setupTxQueue(q, config.descriptors());
+            }
+            port.start();
+            teardown.push(port::stop);
+        } catch (DpdkException e) {
+            throw new WorkerError("cannot set up " + port + ": " + e.getMessage(),
+                    "lower --queues (device allows " + port.info().maxRxQueues() + ") or --descriptors", e);
+        }
+        try {
+            port.enablePromiscuous();
+        } catch (DpdkException e) {
+            // virtio_user and net_vhost have no MAC filter to open: nothing to do.
+        }
+        return port;
+    }
+
+    private void startAgent(String name, List<Engine> engines) {
+        int index = agents.size();
+        int cpu = config.cpus().isEmpty() ? PollingAgent.ANY_CPU : config.cpus().get(index % config.cpus().size());
+        var agent = new PollingAgent(name, eal, cpu, engines);
+        var runner = new AgentRunner(idleStrategy(), this::pollingFailed, null, agent);
+        agents.add(agent);
+        runners.add(runner);
+        teardown.push(runner);
+        AgentRunner.startOnThread(runner);
+    }
+
+    private IdleStrategy idleStrategy() {
+        return switch (config.idle()) {
+            case BUSY -> new BusySpinIdleStrategy();
+            case YIELD -> new YieldingIdleStrategy();
+            case BACKOFF -> new BackoffIdleStrategy();
+        };
+    }
+
+    private volatile Throwable pollingFailure;
+
+    private void pollingFailed(Throwable t) {
+        pollingFailure = t;
+        System.err.println("vhostpath-worker: polling thread failed: " + t);
+    }
+
+    /** The first error a polling thread hit, or null. */
+    public Throwable pollingFailure() { return pollingFailure; }
+
+    public boolean healthy() {
+        if (pollingFailure != null) return false;
+        for (AgentRunner r : runners) {
+            if (r.isClosed() || r.thread() == null || !r.thread().isAlive()) return false;
+        }
+        return true;
+    }
+
+    public List<PortMonitor> monitors() { return monitors; }
+
+    public List<PollingAgent> agents() { return agents; }
+
+    public boolean usesHugepages() { return useHugepages; }
+
+    public Eal eal() { return eal; }
+
+    public MbufPool pool() { return pool; }
+
+    public WorkerConfig config() { return config; }
+
+    public double elapsedSeconds() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Samples every port: closes the current stats interval. */
+    public Snapshot sample() {
+        return new Snapshot(elapsedSeconds(), config.mode().name().toLowerCase(),
+                monitors.stream().map(PortMonitor::sample).toList(), healthy());
+    }
+
+    /** False when teardown found mbufs missing from the pool. */
+    public boolean allMbufsReturned() { return allMbufsReturned; }
+
+    /** What teardown found: mbufs returned, leftovers removed. Empty before close. */
+    public String closeReport() { return closeReport; }
+
+    /**
+     * Stops polling (each thread returns the mbufs it holds), drains the pipeline rings, stops and closes the
+     * ports (their rings' mbufs go back), checks the pool is full again, frees it, and ends EAL, removing its
+     * runtime directory.
+     */
+    @Override
+    public void close() {
+        var report = new StringBuilder();
+        RuntimeException failure = null;
+        while (!teardown.isEmpty()) {
+            AutoCloseable step = teardown.pop();
+            if (step == pool) {
+                int drained = 0;
+                for (PipelineRings r : rings) drained += r.drain();
+                int inUse = pool.inUse();
+                allMbufsReturned = inUse == 0;
+                report.append(inUse == 0
+                        ? "mbufs: all " + pool.size() + " back in pool '" + pool.name() + "'"
+                        : "mbufs: " + inUse + " of " + pool.size() + " NOT returned to pool '" + pool.name() + "'");
+                if (drained > 0) report.append(" (").append(drained).append(" freed from pipeline rings)");
+            }
+            try {
+                step.close();
+            } catch (Exception e) {
+                if (failure == null) failure = new IllegalStateException("teardown: " + e.getMessage(), e);
+                else failure.addSuppressed(e);
+            }
+        }
+        if (eal != null) {
+            report.append(Files.exists(eal.runtimeDirectory()) ? "; EAL runtime dir LEFT at " + eal.runtimeDirectory()
+                    : "; EAL runtime dir removed");
+        }
+        closeReport = report.toString();
+        if (failure != null) throw failure;
+    }
+
+    /** The MAC generators send to by default: the locally administered 02:00:00:00:00:02. */
+    public static final MacAddress DEFAULT_PEER = MacAddress.parse("02:00:00:00:00:02");
+}

@@ -1,0 +1,205 @@
+package io.vhostpath.worker;
+
+import io.vhostpath.worker.stats.Json;
+import io.vhostpath.worker.stats.Latency;
+import io.vhostpath.worker.stats.MetricsServer;
+import io.vhostpath.worker.stats.PortCounters;
+import io.vhostpath.worker.stats.PortSnapshot;
+import io.vhostpath.worker.stats.Snapshot;
+import io.vhostpath.worker.stats.SnapshotFormats;
+import io.vhostpath.worker.stats.TextFormat;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker run as the command line drives it: start, live figures every interval, stop at the end of the
+ * duration or on SIGINT/SIGTERM, then the summary over the measured window (warm-up excluded).
+ */
+final class WorkerRun {
+    private final WorkerConfig config;
+    private final Duration warmup;
+    private final PrintStream out;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile Snapshot latest;
+
+    WorkerRun(WorkerConfig config, Duration warmup, PrintStream out) {
+        this.config = config;
+        this.warmup = warmup;
+        this.out = out;
+        this.latest = Snapshot.empty(config.mode().name().toLowerCase());
+    }
+
+    int run() {
+        for (String name : List.of("INT", "TERM")) Signal.handle(new Signal(name), s -> stop.countDown());
+        Worker worker = Worker.start(config, Path.of("/proc"));
+        int rc = 1;
+        try {
+            rc = serve(worker);
+        } finally {
+            String leftover = closeQuietly(worker);
+            out.println(worker.closeReport() + leftover);
+        }
+        return worker.allMbufsReturned() ? rc : 3;
+    }
+
+    private int serve(Worker worker) {
+        describe(worker);
+        if (config.http() == null) return measure(worker);
+        try (var http = new MetricsServer(config.http(), () -> latest)) {
+            out.println("metrics: http://" + http.address().getHostString() + ":" + http.address().getPort()
+                    + "/metrics  (/healthz, /stats)");
+            return measure(worker);
+        } catch (IOException e) {
+            throw new WorkerError("cannot serve metrics on " + config.http() + ": " + e.getMessage(),
+                    "choose another --http address, or --http off");
+        }
+    }
+
+    private static String closeQuietly(Worker worker) {
+        try {
+            worker.close();
+            return "";
+        } catch (RuntimeException e) {
+            return "; teardown error: " + e.getMessage();
+        }
+    }
+
+    private void describe(Worker worker) {
+        out.printf(Locale.ROOT, "vhostpath-worker: mode %s, %d queue(s), burst %d, %s, %s%n",
+                config.mode().name().toLowerCase(), config.queues(), config.burst(),
+                worker.usesHugepages() ? "hugepages" : "no hugepages (" + config.memoryMb() + " MB)",
+                config.pipeline() ? "pipeline via Agrona rings" : "run-to-completion");
+        for (var m : worker.monitors()) {
+            var info = m.port().info();
+            out.printf(Locale.ROOT, "  port %d %-14s driver %-16s mac %s link %s%n", info.port(), info.name(), info.driver(),
+                    m.port().macAddress(), m.port().link());
+        }
+        for (var a : worker.agents()) {
+            out.printf(Locale.ROOT, "  thread %-8s cpu %s%n", a.roleName(), a.cpu() < 0 ? "any" : a.cpu());
+        }
+    }
+
+    private int measure(Worker worker) {
+        var meter = new RunMeter(worker.agents());
+        long intervalNanos = config.statsInterval().isZero() ? Long.MAX_VALUE : config.statsInterval().toNanos();
+        long endNanos = config.duration().isZero() ? Long.MAX_VALUE : System.nanoTime() + config.duration().toNanos();
+        long warmupEnd = System.nanoTime() + warmup.toNanos();
+        List<PortCounters> baseline = null;
+        double baselineSeconds = 0;
+        long nextSample = System.nanoTime() + Math.min(intervalNanos, warmup.toNanos());
+        while (!stopped(Math.min(nextSample, endNanos)) && worker.healthy()) {
+            long now = System.nanoTime();
+            if (now >= endNanos) break;
+            if (now >= nextSample) {
+                latest = worker.sample();
+                if (baseline == null && now >= warmupEnd) {
+                    baseline = totals(latest);
+                    baselineSeconds = latest.elapsedSeconds();
+                    meter.mark();
+                }
+                if (intervalNanos != Long.MAX_VALUE) {
+                    for (PortSnapshot p : latest.ports()) out.println(TextFormat.live(latest.elapsedSeconds(), p));
+                }
+                nextSample += baseline == null ? Math.min(intervalNanos, warmup.toNanos()) : intervalNanos;
+                if (nextSample < now) nextSample = now + intervalNanos;
+            }
+        }
+        latest = worker.sample();
+        if (baseline == null) {
+            baseline = latest.ports().stream().map(p -> PortCounters.ZERO).toList();
+            baselineSeconds = 0;
+            meter.mark();
+        }
+        var reading = meter.read();
+        return summarize(worker, latest, baseline, latest.elapsedSeconds() - baselineSeconds, reading);
+    }
+
+    private boolean stopped(long untilNanos) {
+        long wait = untilNanos == Long.MAX_VALUE ? TimeUnit.MILLISECONDS.toNanos(100) : untilNanos - System.nanoTime();
+        try {
+            return wait > 0 && stop.await(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS)
+                    || stop.getCount() == 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    private static List<PortCounters> totals(Snapshot s) {
+        return s.ports().stream().map(PortSnapshot::total).toList();
+    }
+
+    private int summarize(Worker worker, Snapshot end, List<PortCounters> start, double seconds, RunMeter.Reading jvm) {
+        long packets = 0;
+        var ports = new ArrayList<Map<String, Object>>();
+        out.printf(Locale.ROOT, "summary: %.1f s measured (warm-up %s excluded), mode %s%n", seconds,
+                warmup.toMillis() + " ms", end.mode());
+        for (int i = 0; i < end.ports().size(); i++) {
+            PortSnapshot p = end.ports().get(i);
+            PortCounters t = p.total();
+            PortCounters b = start.get(i);
+            long rx = t.rxPackets() - b.rxPackets();
+            long tx = t.txPackets() - b.txPackets();
+            packets += Math.max(rx, tx);
+            double rxMpps = rx / seconds / 1e6;
+            double txMpps = tx / seconds / 1e6;
+            out.printf(Locale.ROOT, "  %-14s rx %d (%.3f Mpps) tx %d (%.3f Mpps) dropped %d missed %d lost %d reordered %d foreign %d%n",
+                    p.port(), rx, rxMpps, tx, txMpps, t.dropped() - b.dropped(), t.rxMissed() - b.rxMissed(),
+                    t.lost(), t.reordered(), t.foreign());
+            Latency l = p.totalLatency();
+            if (l.count() > 0) {
+                out.printf(Locale.ROOT, "  %-14s rtt p50 %s p90 %s p99 %s p99.9 %s max %s (%d probes, whole run)%n", "",
+                        TextFormat.micros(l.p50()), TextFormat.micros(l.p90()), TextFormat.micros(l.p99()),
+                        TextFormat.micros(l.p999()), TextFormat.micros(l.max()), l.count());
+            }
+            var m = new LinkedHashMap<String, Object>();
+            m.put("port", p.port());
+            m.put("rx_packets", rx);
+            m.put("tx_packets", tx);
+            m.put("rx_mpps", rxMpps);
+            m.put("tx_mpps", txMpps);
+            m.put("dropped", t.dropped() - b.dropped());
+            m.put("rx_missed", t.rxMissed() - b.rxMissed());
+            m.put("lost", t.lost());
+            m.put("reordered", t.reordered());
+            m.put("latency_ns", SnapshotFormats.latencyMap(l));
+            ports.add(m);
+        }
+        double perPacket = packets == 0 ? 0 : (double) jvm.allocatedBytes() / packets;
+        out.printf(Locale.ROOT, "  polling threads allocated %d B (%.4f B/packet); GCs in the window: %d%n",
+                jvm.allocatedBytes(), perPacket, jvm.gcs());
+        boolean failed = worker.pollingFailure() != null;
+        if (config.summaryJson() != null) {
+            var doc = new LinkedHashMap<String, Object>();
+            doc.put("mode", end.mode());
+            doc.put("queues", config.queues());
+            doc.put("burst", config.burst());
+            doc.put("frame_size", config.frameSize());
+            doc.put("hugepages", worker.usesHugepages());
+            doc.put("measured_seconds", seconds);
+            doc.put("ports", ports);
+            doc.put("allocated_bytes", jvm.allocatedBytes());
+            doc.put("bytes_per_packet", perPacket);
+            doc.put("gcs", jvm.gcs());
+            doc.put("polling_failed", failed);
+            try {
+                Files.writeString(config.summaryJson(), Json.write(doc) + "\n");
+            } catch (IOException e) {
+                throw new WorkerError("cannot write " + config.summaryJson() + ": " + e.getMessage(), "give a writable --summary-json path");
+            }
+        }
+        return failed ? 3 : 0;
+    }
+}

@@ -1,0 +1,34 @@
+package io.vhostpath.worker.engine;
+
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+/**
+ * Counters of one stream, each on its own cache lines (Agrona's {@link CountersManager} pads every value to
+ * 128 bytes). One polling thread writes them with release stores; the stats thread reads them.
+ */
+public final class StreamCounters {
+    public final AtomicCounter rxPackets;
+    public final AtomicCounter txPackets;
+    /** Packets freed without being sent: TX full after the retries, a pipeline ring full, or an application verdict. */
+    public final AtomicCounter dropped;
+    /** Generator bursts skipped because the pool was empty. */
+    public final AtomicCounter allocFailures;
+    /** Probe sequence numbers never seen (receiver engines). */
+    public final AtomicCounter lost;
+    /** Probes that arrived after a later one. */
+    public final AtomicCounter reordered;
+    /** Received packets that carry no vhostpath probe. */
+    public final AtomicCounter foreign;
+
+    public StreamCounters(CountersManager counters, Stream stream) {
+        String s = "stream=" + stream.index() + " ";
+        rxPackets = counters.newCounter(s + "rx_packets");
+        txPackets = counters.newCounter(s + "tx_packets");
+        dropped = counters.newCounter(s + "dropped");
+        allocFailures = counters.newCounter(s + "alloc_failures");
+        lost = counters.newCounter(s + "lost");
+        reordered = counters.newCounter(s + "reordered");
+        foreign = counters.newCounter(s + "foreign");
+    }
+}

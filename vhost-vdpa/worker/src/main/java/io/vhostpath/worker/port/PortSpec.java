@@ -1,0 +1,131 @@
+package io.vhostpath.worker.port;
+
+import io.vhostpath.worker.WorkerError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A port as the user names it, and the DPDK virtual device that provides it.
+ *
+ * <pre>
+ *   vhost-vdpa:/dev/vhost-vdpa-0   virtio_user on a kernel vhost-vdpa device
+ *   vhost-user:/run/x.sock         virtio_user, client of a vhost-user socket someone else serves
+ *   vhost-server:/run/x.sock       net_vhost, serving a vhost-user socket (the backend side)
+ *   null | ring                    net_null (endless 64-byte packets, a perfect sink) | net_ring (loopback)
+ *   af_packet:eth0                 net_af_packet on a kernel interface
+ *   net_xxx,args | virtio_userN,…  any DPDK vdev, as given
+ * </pre>
+ *
+ * @param kind      the prefix the user wrote (or "vdev")
+ * @param target    the path or interface after the prefix, "" if none
+ * @param vdevName  the device (and so port) name DPDK will know
+ * @param vdevArgs  the driver arguments after the name
+ */
+public record PortSpec(String kind, String target, String vdevName, String vdevArgs) {
+
+    /**
+     * @param index       the port's position, making device names unique
+     * @param queues      queue pairs to ask the device for
+     * @param descriptors ring size for virtio_user
+     */
+    public static PortSpec parse(String text, int index, int queues, int descriptors) {
+        int colon = text.indexOf(':');
+        String kind = colon < 0 ? text : text.substring(0, colon);
+        String target = colon < 0 ? "" : text.substring(colon + 1);
+        return switch (kind) {
+            case "vhost-vdpa", "vhost-user" -> {
+                requireTarget(kind, target, "/dev/vhost-vdpa-N or socket path");
+                yield new PortSpec(kind, target, "virtio_user" + index,
+                        "path=" + target + ",queues=" + queues + ",queue_size=" + descriptors);
+            }
+            case "vhost-server" -> {
+                requireTarget(kind, target, "socket path");
+                yield new PortSpec(kind, target, "net_vhost" + index, "iface=" + target + ",queues=" + queues);
+            }
+            case "null" -> new PortSpec(kind, "", "net_null" + index, "");
+            case "ring" -> new PortSpec(kind, "", "net_ring" + index, "");
+            case "af_packet" -> {
+                requireTarget(kind, target, "interface");
+                yield new PortSpec(kind, target, "net_af_packet" + index, "iface=" + target + ",qpairs=" + queues);
+            }
+            default -> {
+                if (!text.startsWith("net_") && !text.startsWith("virtio_user")) {
+                    throw new WorkerError("unknown port '" + text + "'",
+                            "use vhost-vdpa:/dev/vhost-vdpa-N, vhost-user:PATH, vhost-server:PATH, null, ring, "
+                                    + "af_packet:IFACE, or a DPDK vdev such as net_null0");
+                }
+                int comma = text.indexOf(',');
+                yield new PortSpec("vdev", "", comma < 0 ? text : text.substring(0, comma),
+                        comma < 0 ? "" : text.substring(comma + 1));
+            }
+        };
+    }
+
+    private static void requireTarget(String kind, String target, String what) {
+        if (target.isEmpty()) throw new WorkerError("port '" + kind + "' names no target", "write it as " + kind + ":<" + what + ">");
+    }
+
+    /** The {@code --vdev} argument. */
+    public String vdev() {
+        return vdevArgs.isEmpty() ? vdevName : vdevName + "," + vdevArgs;
+    }
+
+    /**
+     * Checks what can be checked before EAL starts, so a wrong path fails with its own message instead of a
+     * probe error deep in DPDK's log.
+     *
+     * @param procRoot where {@code devices} lists the character majors ({@code /proc} outside tests)
+     */
+    public void check(Path procRoot) {
+        switch (kind) {
+            case "vhost-vdpa" -> checkVhostVdpa(Path.of(target), procRoot);
+            case "vhost-user" -> checkSocket(Path.of(target));
+            default -> { }
+        }
+    }
+
+    private static void checkVhostVdpa(Path dev, Path procRoot) {
+        if (!Files.exists(dev, LinkOption.NOFOLLOW_LINKS)) {
+            throw new WorkerError(dev + " does not exist",
+                    "bind the vDPA device to vhost_vdpa (vdpa dev show; ls /dev/vhost-vdpa-*) or mount it into the pod");
+        }
+        Map<String, Object> attrs;
+        try {
+            attrs = Files.readAttributes(dev, "unix:mode,rdev");
+        } catch (IOException e) {
+            throw new WorkerError("cannot stat " + dev + ": " + e.getMessage(), "check the path and permissions");
+        }
+        int mode = (Integer) attrs.get("mode");
+        if ((mode & 0170000) != 0020000) {
+            throw new WorkerError(dev + " is not a character device", "give the /dev/vhost-vdpa-N node of a vDPA device bound to vhost_vdpa");
+        }
+        long rdev = (Long) attrs.get("rdev");
+        int major = (int) (((rdev >>> 8) & 0xFFF) | ((rdev >>> 32) & ~0xFFFL));
+        int minor = (int) ((rdev & 0xFF) | ((rdev >>> 12) & ~0xFFL));
+        String owner = CharacterDevices.nameOf(procRoot, major);
+        if (!"vhost-vdpa".equals(owner)) {
+            throw new WorkerError(dev + " is character device " + major + ":" + minor + " ("
+                    + (owner == null ? "unknown major" : owner) + "), not a vhost-vdpa device",
+                    "give the /dev/vhost-vdpa-N node of a vDPA device bound to vhost_vdpa");
+        }
+    }
+
+    private static void checkSocket(Path socket) {
+        if (!Files.exists(socket)) {
+            throw new WorkerError("vhost-user socket " + socket + " does not exist: nobody serves it",
+                    "start the backend first (OVS-DPDK, a vhost-server worker, or testpmd with net_vhost)");
+        }
+        try {
+            int mode = (Integer) Files.getAttribute(socket, "unix:mode");
+            if ((mode & 0170000) != 0140000) {
+                throw new WorkerError(socket + " is not a unix socket", "give the vhost-user socket the backend created");
+            }
+        } catch (IOException e) {
+            throw new WorkerError("cannot stat " + socket + ": " + e.getMessage(), "check the path and permissions");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.vhostpath.worker.stats;
+
+import io.vhostpath.dpdk.EthPort;
+import io.vhostpath.dpdk.EthStats;
+import io.vhostpath.worker.engine.StreamCounters;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+
+import java.util.List;
+
+/**
+ * Reads one port's counters and latency for the stats thread: the device's stats, the counters of the
+ * streams receiving from it and sending to it, and the recorders of its latency streams.
+ */
+public final class PortMonitor {
+    private final EthPort port;
+    private final List<StreamCounters> receiving;
+    private final List<StreamCounters> sending;
+    private final List<SingleWriterRecorder> recorders;
+    private final Histogram total = new Histogram(3);
+    private final Histogram interval = new Histogram(3);
+    private Histogram recycled;
+    private PortCounters previous = PortCounters.ZERO;
+    private long previousNanos;
+
+    public PortMonitor(EthPort port, List<StreamCounters> receiving, List<StreamCounters> sending,
+                       List<SingleWriterRecorder> recorders) {
+        this.port = port;
+        this.receiving = List.copyOf(receiving);
+        this.sending = List.copyOf(sending);
+        this.recorders = List.copyOf(recorders);
+        this.previousNanos = System.nanoTime();
+    }
+
+    public EthPort port() { return port; }
+
+    public PortCounters read() {
+        EthStats s = port.stats();
+        long dropped = 0, alloc = 0, lost = 0, reordered = 0, foreign = 0;
+        for (StreamCounters c : sending) {
+            dropped += c.dropped.getAcquire();
+            alloc += c.allocFailures.getAcquire();
+        }
+        for (StreamCounters c : receiving) {
+            lost += c.lost.getAcquire();
+            reordered += c.reordered.getAcquire();
+            foreign += c.foreign.getAcquire();
+        }
+        return new PortCounters(s.rxPackets(), s.txPackets(), s.rxBytes(), s.txBytes(), s.rxMissed(), s.txErrors(),
+                dropped, alloc, lost, reordered, foreign);
+    }
+
+    /** Closes the interval that started at the previous sample. */
+    public synchronized PortSnapshot sample() {
+        long now = System.nanoTime();
+        PortCounters current = read();
+        double seconds = Math.max(1e-9, (now - previousNanos) / 1e9);
+        interval.reset();
+        for (SingleWriterRecorder r : recorders) {
+            recycled = r.getIntervalHistogram(recycled);
+            interval.add(recycled);
+        }
+        total.add(interval);
+        var snapshot = new PortSnapshot(port.name(), current,
+                (current.rxPackets() - previous.rxPackets()) / seconds / 1e6,
+                (current.txPackets() - previous.txPackets()) / seconds / 1e6,
+                (current.rxBytes() - previous.rxBytes()) * 8 / seconds / 1e9,
+                (current.txBytes() - previous.txBytes()) * 8 / seconds / 1e9,
+                current.dropped() - previous.dropped(), Latency.of(interval), Latency.of(total));
+        previous = current;
+        previousNanos = now;
+        return snapshot;
+    }
+
+    /** Latency over the whole run so far. */
+    public synchronized Latency totalLatency() {
+        return Latency.of(total);
+    }
+}

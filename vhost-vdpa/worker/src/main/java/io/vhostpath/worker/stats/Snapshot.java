@@ -1,0 +1,10 @@
+package io.vhostpath.worker.stats;
+
+import java.util.List;
+
+/** The worker at the end of a stats interval; immutable, published for the metrics endpoint. */
+public record Snapshot(double elapsedSeconds, String mode, List<PortSnapshot> ports, boolean healthy) {
+    public static Snapshot empty(String mode) {
+        return new Snapshot(0, mode, List.of(), true);
+    }
+}

@@ -1,0 +1,27 @@
+package io.vhostpath.worker.stats;
+
+import java.util.Locale;
+
+/** The human-readable live line per port. */
+public final class TextFormat {
+    private TextFormat() {}
+
+    public static String live(double elapsed, PortSnapshot p) {
+        var sb = new StringBuilder(String.format(Locale.ROOT,
+                "[%6.1fs] %-14s rx %7.3f Mpps %6.2f Gbps | tx %7.3f Mpps %6.2f Gbps | drop %d missed %d",
+                elapsed, p.port(), p.rxMpps(), p.rxGbps(), p.txMpps(), p.txGbps(), p.intervalDropped(), p.total().rxMissed()));
+        if (p.total().lost() != 0 || p.total().reordered() != 0) {
+            sb.append(" lost ").append(p.total().lost()).append(" reord ").append(p.total().reordered());
+        }
+        Latency l = p.intervalLatency();
+        if (l.count() > 0) {
+            sb.append(String.format(Locale.ROOT, " | rtt p50 %s p99 %s p99.9 %s max %s",
+                    micros(l.p50()), micros(l.p99()), micros(l.p999()), micros(l.max())));
+        }
+        return sb.toString();
+    }
+
+    public static String micros(long nanos) {
+        return String.format(Locale.ROOT, "%.1fus", nanos / 1000.0);
+    }
+}
