@@ -12,8 +12,13 @@ public record LinkStatus(boolean up, int speedMbps, boolean fullDuplex, boolean 
     static final int AUTONEG_BIT = 1 << 1;
     static final int STATUS_BIT = 1 << 2;
 
+    /** {@code RTE_ETH_SPEED_NUM_UNKNOWN}: virtual devices such as virtio_user report no speed. */
+    public static final int SPEED_UNKNOWN = -1;
+
     @Override
     public String toString() {
-        return up ? "up " + speedMbps + " Mbps " + (fullDuplex ? "full-duplex" : "half-duplex") : "down";
+        if (!up) return "down";
+        return "up " + (speedMbps == SPEED_UNKNOWN ? "(speed unknown)" : speedMbps + " Mbps") + " "
+                + (fullDuplex ? "full-duplex" : "half-duplex");
     }
 }
