@@ -29,7 +29,21 @@ public final class Dpdk {
     private static final int SHIM_ABI = 1;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LOOKUP = load();
+    /** Null when loading failed; then {@link #FAILURE} says why, to every caller (not just the first). */
+    private static final SymbolLookup LOOKUP;
+    private static final DpdkUnavailableException FAILURE;
+
+    static {
+        SymbolLookup lookup = null;
+        DpdkUnavailableException failure = null;
+        try {
+            lookup = load();
+        } catch (DpdkUnavailableException e) {
+            failure = e;
+        }
+        LOOKUP = lookup;
+        FAILURE = failure;
+    }
 
     private Dpdk() {}
 
@@ -96,22 +110,30 @@ public final class Dpdk {
     }
 
     private static MemorySegment symbol(String name) {
+        ensureLoaded();
         return LOOKUP.find(name).orElseThrow(() -> new DpdkUnavailableException(
                 "symbol " + name + " not found in DPDK 22.11 or the vhostpath shim", null));
     }
 
-    /** Forces loading; throws {@link DpdkUnavailableException} with an install hint when DPDK is missing. */
+    /**
+     * Throws {@link DpdkUnavailableException} with an install hint when DPDK or the shim cannot be loaded. Call
+     * it before touching any binding: their static initialisers would wrap the same failure in an
+     * {@link ExceptionInInitializerError}.
+     */
     public static void ensureLoaded() {
-        LOOKUP.hashCode();
+        if (FAILURE != null) throw new DpdkUnavailableException(FAILURE.getMessage(), FAILURE);
     }
 
-    private static final MethodHandle RTE_STRERROR = function("rte_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle VP_ERRNO = function("vp_errno", FunctionDescriptor.of(JAVA_INT));
+    /** Linked on first use, so that a failed load surfaces through {@link #ensureLoaded()} first. */
+    private static final class Errno {
+        static final MethodHandle RTE_STRERROR = function("rte_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        static final MethodHandle VP_ERRNO = function("vp_errno", FunctionDescriptor.of(JAVA_INT));
+    }
 
     /** DPDK's text for an errno value, covering its own codes above {@code __ELASTERROR}. */
     public static String strerror(int errno) {
         try {
-            var text = (MemorySegment) RTE_STRERROR.invokeExact(errno);
+            var text = (MemorySegment) Errno.RTE_STRERROR.invokeExact(errno);
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -121,7 +143,7 @@ public final class Dpdk {
     /** This thread's {@code rte_errno}. */
     public static int errno() {
         try {
-            return (int) VP_ERRNO.invokeExact();
+            return (int) Errno.VP_ERRNO.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -2,6 +2,7 @@ package io.vhostpath.worker;
 
 import io.vhostpath.dpdk.MacAddress;
 import io.vhostpath.worker.engine.Mode;
+import io.vhostpath.worker.engine.PacketTemplate;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -52,6 +53,9 @@ public record WorkerConfig(List<String> ports, Mode mode, int queues, List<Integ
         require(descriptors >= 64 && descriptors <= 4096 && Integer.bitCount(descriptors) == 1, "--descriptors",
                 descriptors, "a power of two in 64..4096");
         require(mbufs >= 1024, "--mbufs", mbufs, ">= 1024");
+        require(frameSize >= PacketTemplate.MIN_FRAME && frameSize <= PacketTemplate.MAX_FRAME, "--size", frameSize,
+                PacketTemplate.MIN_FRAME + ".." + PacketTemplate.MAX_FRAME + " (bytes, FCS excluded; the probe needs "
+                        + PacketTemplate.MIN_FRAME + ")");
         require(ratePps >= 0, "--rate", ratePps, ">= 0");
         require(seedBursts >= 0 && seedBursts <= 64, "--tx-first", seedBursts, "0..64");
         require(txRetries >= 0, "--tx-retries", txRetries, ">= 0");

@@ -1,5 +1,6 @@
 package io.vhostpath.worker;
 
+import io.vhostpath.dpdk.Dpdk;
 import io.vhostpath.dpdk.DpdkUnavailableException;
 import io.vhostpath.dpdk.MacAddress;
 import io.vhostpath.worker.engine.Mode;
@@ -104,6 +105,7 @@ public final class WorkerMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Dpdk.ensureLoaded();
         var config = new WorkerConfig(ports, enumValue(Mode.class, "--mode", mode), queues, cpus, burst, descriptors, mbufs,
                 size, rate, txFirst, txRetries, enumValue(WorkerConfig.IdleMode.class, "--idle", idle), pipeline,
                 duration("--duration", duration), duration("--stats-interval", statsInterval),

@@ -157,7 +157,7 @@ final class WorkerRun {
             double txMpps = tx / seconds / 1e6;
             out.printf(Locale.ROOT, "  %-14s rx %d (%.3f Mpps) tx %d (%.3f Mpps) dropped %d missed %d lost %d reordered %d foreign %d%n",
                     p.port(), rx, rxMpps, tx, txMpps, t.dropped() - b.dropped(), t.rxMissed() - b.rxMissed(),
-                    t.lost(), t.reordered(), t.foreign());
+                    t.lost() - b.lost(), t.reordered() - b.reordered(), t.foreign() - b.foreign());
             Latency l = p.totalLatency();
             if (l.count() > 0) {
                 out.printf(Locale.ROOT, "  %-14s rtt p50 %s p90 %s p99 %s p99.9 %s max %s (%d probes, whole run)%n", "",
@@ -172,8 +172,8 @@ final class WorkerRun {
             m.put("tx_mpps", txMpps);
             m.put("dropped", t.dropped() - b.dropped());
             m.put("rx_missed", t.rxMissed() - b.rxMissed());
-            m.put("lost", t.lost());
-            m.put("reordered", t.reordered());
+            m.put("lost", t.lost() - b.lost());
+            m.put("reordered", t.reordered() - b.reordered());
             m.put("latency_ns", SnapshotFormats.latencyMap(l));
             ports.add(m);
         }

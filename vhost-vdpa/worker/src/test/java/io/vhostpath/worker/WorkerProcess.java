@@ -1,0 +1,93 @@
+package io.vhostpath.worker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** The packaged worker run as users run it: {@code java -jar vhostpath-worker.jar ...} in its own process. */
+final class WorkerProcess implements AutoCloseable {
+    static final Path JAR = Path.of("target/vhostpath-worker.jar");
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static int started;
+
+    final String prefix;
+    final Path stdout;
+    final Path stderr;
+    final Process process;
+
+    private WorkerProcess(List<String> command, Path logs, String prefix) throws IOException {
+        this.prefix = prefix;
+        this.stdout = Files.createTempFile(logs, prefix, ".out");
+        this.stderr = Files.createTempFile(logs, prefix, ".err");
+        this.process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    }
+
+    /** Starts the worker with {@code args} and an EAL file prefix of its own. */
+    static WorkerProcess start(Path logs, String... args) throws IOException {
+        return startWith(List.of(), logs, args);
+    }
+
+    /** Starts the worker behind a wrapper command (e.g. {@code unshare}). */
+    static WorkerProcess startWith(List<String> wrapper, Path logs, String... args) throws IOException {
+        String prefix = "vp-it-" + ProcessHandle.current().pid() + "-" + (++started);
+        var cmd = new ArrayList<>(wrapper);
+        cmd.addAll(List.of(JAVA, "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--file-prefix", prefix));
+        return new WorkerProcess(cmd, logs, prefix);
+    }
+
+    int await(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("worker still running after " + seconds + " s:\n" + out() + err());
+        }
+        return process.exitValue();
+    }
+
+    /** Waits until stdout contains {@code text}. */
+    void awaitOutput(String text, long seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            if (out().contains(text)) return;
+            if (!process.isAlive()) break;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no '" + text + "' in the worker's output:\n" + out() + err());
+    }
+
+    void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+    }
+
+    String out() {
+        return read(stdout);
+    }
+
+    String err() {
+        return read(stderr);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The worker left nothing under /var/run/dpdk. */
+    void assertNothingLeft() {
+        assertFalse(Files.exists(Path.of("/var/run/dpdk", prefix)), "EAL runtime dir left behind by " + prefix);
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,194 @@
+package io.vhostpath.worker;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged worker in its own process on real DPDK virtual devices: what it forwards, what it measures,
+ * how it stops, and what it says (and leaves behind) when the input is wrong.
+ */
+class WorkerProcessTest {
+    @TempDir
+    Path tmp;
+
+    private static long number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.e+]+)").matcher(json);
+        assertTrue(m.find(), () -> key + " not in " + json);
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    private void assertCleanExit(WorkerProcess w, int rc) {
+        assertEquals(0, rc, () -> w.out() + w.err());
+        assertTrue(w.out().contains("mbufs: all 16383 back in pool 'vhostpath'"), w::out);
+        assertTrue(w.out().contains("; EAL runtime dir removed"), w::out);
+        w.assertNothingLeft();
+    }
+
+    @Test
+    void io_forwarding_between_null_ports_allocates_nothing() throws Exception {
+        Path summary = tmp.resolve("io.json");
+        try (var w = WorkerProcess.start(tmp, "--port", "null", "--port", "null", "--mode", "io", "--duration", "3s",
+                "--cpus", "1", "--http", "off", "--summary-json", summary.toString())) {
+            assertCleanExit(w, w.await(60));
+            String json = Files.readString(summary);
+            assertTrue(number(json, "rx_packets") > 1_000_000, json);
+            assertEquals(0, number(json, "allocated_bytes"), "the polling thread allocated in the measured window: " + json);
+            assertTrue(w.out().contains("net_null0") && w.out().contains("Mpps"), w::out);
+        }
+    }
+
+    @Test
+    void latency_probes_over_a_ring_loopback_all_return_in_order() throws Exception {
+        Path summary = tmp.resolve("lat.json");
+        try (var w = WorkerProcess.start(tmp, "--port", "ring", "--mode", "latency", "--rate", "100000", "--duration",
+                "3s", "--http", "off", "--summary-json", summary.toString())) {
+            assertCleanExit(w, w.await(60));
+            String json = Files.readString(summary);
+            assertEquals(0, number(json, "lost"), json);
+            assertEquals(0, number(json, "reordered"), json);
+            assertTrue(number(json, "count") > 100_000, "probes measured: " + json);
+            assertTrue(w.out().contains("rtt p50"), w::out);
+        }
+    }
+
+    @Test
+    void pipeline_mode_passes_bursts_through_the_application_stage_and_returns_every_mbuf() throws Exception {
+        try (var w = WorkerProcess.start(tmp, "--port", "ring", "--mode", "macswap", "--pipeline", "--tx-first", "4",
+                "--duration", "2s", "--http", "off")) {
+            assertCleanExit(w, w.await(60));
+            assertTrue(w.out().contains("pipeline via Agrona rings"), w::out);
+            Matcher m = Pattern.compile("net_ring0 +rx (\\d+)").matcher(w.out());
+            assertTrue(m.find() && Long.parseLong(m.group(1)) > 10_000, w::out);
+        }
+    }
+
+    @Test
+    void two_workers_over_vhost_user_one_serving_and_reflecting_one_measuring() throws Exception {
+        Path sock = tmp.resolve("vhost.sock");
+        Path frontSummary = tmp.resolve("front.json");
+        Path backSummary = tmp.resolve("back.json");
+        try (var backend = WorkerProcess.start(tmp, "--port", "vhost-server:" + sock, "--mode", "macswap", "--cpus", "1",
+                "--duration", "0", "--http", "off", "--hugepages", "off", "--memory", "512",
+                "--summary-json", backSummary.toString())) {
+            backend.awaitOutput("thread poll-q0", 30);
+            String json;
+            try (var front = WorkerProcess.start(tmp, "--port", "vhost-user:" + sock, "--mode", "latency", "--rate",
+                    "100000", "--cpus", "0", "--duration", "3s", "--http", "off", "--hugepages", "off", "--memory", "512",
+                    "--summary-json", frontSummary.toString())) {
+                assertCleanExit(front, front.await(60));
+                json = Files.readString(frontSummary);
+                assertTrue(front.out().contains("driver net_virtio_user"), front::out);
+                assertTrue(number(json, "count") > 100_000, json);
+                assertEquals(0, number(json, "reordered"), json);
+            }
+            backend.signal("TERM");
+            assertCleanExit(backend, backend.await(30));
+            assertTrue(backend.out().contains("summary:"), backend::out);
+            assertFalse(Files.exists(sock), "net_vhost removes its socket on close");
+            // Every probe that did not come back was dropped, and counted, by one of the two workers (a poller
+            // descheduled on this 2-CPU machine lets a ring fill); none vanished uncounted.
+            long backendDropped = number(Files.readString(backSummary), "dropped");
+            assertTrue(number(json, "lost") <= number(json, "dropped") + backendDropped, json + " backend dropped " + backendDropped);
+        }
+    }
+
+    @Test
+    void metrics_health_and_stats_are_served_while_running_and_sigint_stops_cleanly() throws Exception {
+        try (var w = WorkerProcess.start(tmp, "--port", "null", "--mode", "rxonly", "--duration", "0", "--http", "127.0.0.1:0",
+                "--stats-interval", "500ms")) {
+            w.awaitOutput("[", 30);
+            Matcher m = Pattern.compile("metrics: (http://127.0.0.1:\\d+)/metrics").matcher(w.out());
+            assertTrue(m.find(), w::out);
+            var http = HttpClient.newHttpClient();
+            var metrics = http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.body().contains("vhostpath_port_rx_packets_total{port=\"net_null0\"}"), metrics.body());
+            assertTrue(metrics.body().contains("vhostpath_up 1"), metrics.body());
+            var health = http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+            var stats = http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "/stats")).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(stats.body().startsWith("{\"elapsed_seconds\":") && number(stats.body(), "rx_packets") > 0, stats.body());
+            w.signal("INT");
+            assertCleanExit(w, w.await(30));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "missing vDPA node     | --port vhost-vdpa:/dev/vhost-vdpa-99 | /dev/vhost-vdpa-99 does not exist",
+            "not a vhost-vdpa node | --port vhost-vdpa:/dev/null          | /dev/null is character device 1:3 (mem), not a vhost-vdpa device",
+            "nobody serves socket  | --port vhost-user:/nonexistent.sock  | vhost-user socket /nonexistent.sock does not exist: nobody serves it",
+            "unknown port          | --port vdpa0                         | unknown port 'vdpa0'",
+            "invalid EAL argument  | --port null --eal --no-such-eal-flag | EAL refused to start: rte_eal_init failed",
+            "unknown mode          | --port null --mode warp              | --mode warp is not one of",
+            "bad frame size        | --port null --mode txonly --size 20  | --size 20 is out of range",
+    })
+    void bad_input_gives_a_cause_and_a_fix_and_leaves_nothing(String name, String args, String cause) throws Exception {
+        var argv = new java.util.ArrayList<>(List.of(args.trim().split(" ")));
+        argv.addAll(List.of("--duration", "1s", "--http", "off"));
+        try (var w = WorkerProcess.start(tmp, argv.toArray(String[]::new))) {
+            assertEquals(1, w.await(60), w::err);
+            assertTrue(w.err().contains("vhostpath-worker: error: ") && w.err().contains(cause), w::err);
+            assertTrue(w.err().contains("vhostpath-worker: fix: "), w::err);
+            w.assertNothingLeft();
+        }
+    }
+
+    @Test
+    void a_socket_file_nobody_listens_on_fails_at_probe_and_leaves_nothing() throws Exception {
+        Path stale = tmp.resolve("stale.sock");
+        try (var s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.bind(UnixDomainSocketAddress.of(stale));
+        }
+        assertTrue(Files.exists(stale), "closing a bound unix socket leaves its file");
+        try (var w = WorkerProcess.start(tmp, "--port", "vhost-user:" + stale, "--duration", "1s", "--http", "off")) {
+            assertEquals(1, w.await(60), w::err);
+            assertTrue(w.err().contains("port virtio_user0 (virtio_user0,path=" + stale), w::err);
+            assertTrue(w.err().contains("fix: is a backend serving " + stale), w::err);
+            w.assertNothingLeft();
+        }
+    }
+
+    @Test
+    void usage_errors_exit_2_with_the_usage() throws Exception {
+        try (var w = WorkerProcess.start(tmp, "--mode", "io")) {
+            assertEquals(2, w.await(30));
+            assertTrue(w.err().contains("Missing required option: '--port=SPEC'") && w.err().contains("Usage: vhostpath-worker"), w::err);
+        }
+    }
+
+    @Test
+    void without_dpdk_installed_the_message_says_what_to_install() throws Exception {
+        Path eal = Path.of("/usr/lib/x86_64-linux-gnu/librte_eal.so.23");
+        Assumptions.assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"),
+                "hiding the DPDK library needs a private mount namespace, which needs root");
+        // A private mount namespace where the EAL library is an empty file: DPDK is "not installed" there only.
+        try (var w = WorkerProcess.startWith(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind /dev/null " + eal + " && exec \"$@\"", "sh"), tmp, "--port", "null", "--http", "off")) {
+            assertEquals(1, w.await(60), w::err);
+            assertTrue(w.err().contains("error: DPDK 22.11 not found (librte_eal.so.23 does not load): run 'make setup' or: apt-get install dpdk libdpdk-dev"), w::err);
+            w.assertNothingLeft();
+        }
+    }
+}
