@@ -93,27 +93,30 @@ final class WorkerRun {
 
     private int measure(Worker worker) {
         var meter = new RunMeter(worker.agents());
-        long intervalNanos = config.statsInterval().isZero() ? Long.MAX_VALUE : config.statsInterval().toNanos();
-        long endNanos = config.duration().isZero() ? Long.MAX_VALUE : System.nanoTime() + config.duration().toNanos();
-        long warmupEnd = System.nanoTime() + warmup.toNanos();
+        long never = Long.MAX_VALUE;
+        long interval = config.statsInterval().isZero() ? never : config.statsInterval().toNanos();
+        long begin = System.nanoTime();
+        long end = config.duration().isZero() ? never : begin + config.duration().toNanos();
+        long warmupEnd = begin + warmup.toNanos();
         List<PortCounters> baseline = null;
         double baselineSeconds = 0;
-        long nextSample = System.nanoTime() + Math.min(intervalNanos, warmup.toNanos());
-        while (!stopped(Math.min(nextSample, endNanos)) && worker.healthy()) {
+        // The first sample closes the warm-up (or the first interval, if shorter); then one per interval.
+        long next = interval == never ? warmupEnd : begin + Math.min(interval, warmup.toNanos());
+        while (!stopped(Math.min(next, end)) && worker.healthy()) {
             long now = System.nanoTime();
-            if (now >= endNanos) break;
-            if (now >= nextSample) {
-                latest = worker.sample();
-                if (baseline == null && now >= warmupEnd) {
-                    baseline = totals(latest);
-                    baselineSeconds = latest.elapsedSeconds();
-                    meter.mark();
-                }
-                if (intervalNanos != Long.MAX_VALUE) {
-                    for (PortSnapshot p : latest.ports()) out.println(TextFormat.live(latest.elapsedSeconds(), p));
-                }
-                nextSample += baseline == null ? Math.min(intervalNanos, warmup.toNanos()) : intervalNanos;
-                if (nextSample < now) nextSample = now + intervalNanos;
+            if (now >= end) break;
+            if (now < next) continue;
+            latest = worker.sample();
+            if (baseline == null && now >= warmupEnd) {
+                baseline = totals(latest);
+                baselineSeconds = latest.elapsedSeconds();
+                meter.mark();
+            }
+            if (interval != never) {
+                for (PortSnapshot p : latest.ports()) out.println(TextFormat.live(latest.elapsedSeconds(), p));
+                next = baseline == null ? Math.min(now + interval, warmupEnd) : now + interval;
+            } else {
+                next = baseline == null ? warmupEnd : never;
             }
         }
         latest = worker.sample();
@@ -126,15 +129,16 @@ final class WorkerRun {
         return summarize(worker, latest, baseline, latest.elapsedSeconds() - baselineSeconds, reading);
     }
 
+    /** Waits until {@code untilNanos} (at most 100 ms); true once SIGINT/SIGTERM arrived. */
     private boolean stopped(long untilNanos) {
-        long wait = untilNanos == Long.MAX_VALUE ? TimeUnit.MILLISECONDS.toNanos(100) : untilNanos - System.nanoTime();
+        long wait = Math.min(untilNanos - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
         try {
-            return wait > 0 && stop.await(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS)
-                    || stop.getCount() == 0;
+            if (wait > 0) stop.await(wait, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return true;
         }
+        return stop.getCount() == 0;
     }
 
     private static List<PortCounters> totals(Snapshot s) {

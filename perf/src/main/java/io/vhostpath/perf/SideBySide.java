@@ -1,0 +1,206 @@
+package io.vhostpath.perf;
+
+import io.vhostpath.worker.stats.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code make bench}: the Java worker against DPDK's testpmd on the same virtual ports, with the same EAL memory
+ * options, one forwarding core each, burst 32, 1024 descriptors, 16383 mbufs (cache 256), no TX retries.
+ * Runs alternate (Java, C, Java, C ...); each measures RX packets over a window that starts after a warm-up,
+ * from the contender's own port counters. Prints medians and the ratio, writes the same as JSON.
+ *
+ * <p>Usage: {@code SideBySide [--rounds N] [--window SECONDS] [--warmup SECONDS] [--out FILE] [--worker-jar JAR]}
+ */
+public final class SideBySide {
+    /** A scenario: the ports as the worker names them and as testpmd's vdevs, and who forwards on which CPU. */
+    record Scenario(String name, String description, List<String> workerPorts, List<String> testpmdVdevs,
+                    int dutCpu, boolean vhostBackend, int seedBursts) {}
+
+    record Result(double mpps, long allocatedBytes, double bytesPerPacket, long gcs) {}
+
+    private final int rounds;
+    private final int windowSeconds;
+    private final int warmupSeconds;
+    private final Path workerJar;
+    private final Path work;
+    private final boolean hugepages;
+
+    SideBySide(int rounds, int windowSeconds, int warmupSeconds, Path workerJar, Path work, boolean hugepages) {
+        this.rounds = rounds;
+        this.windowSeconds = windowSeconds;
+        this.warmupSeconds = warmupSeconds;
+        this.workerJar = workerJar;
+        this.work = work;
+        this.hugepages = hugepages;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = 3, window = 10, warmup = 2;
+        Path out = Path.of("perf/target/bench.json");
+        Path jar = Path.of("vhost-vdpa/worker/target/vhostpath-worker.jar");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--window" -> window = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--worker-jar" -> jar = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: SideBySide [--rounds N] [--window S] [--warmup S] [--out FILE] [--worker-jar JAR]");
+                    System.exit(2);
+                }
+            }
+        }
+        var machine = Machine.describe(dpdkVersion());
+        boolean hugepages = machine.freeHugepagesMb() >= 512;
+        Path work = Files.createTempDirectory("vhostpath-bench");
+        var bench = new SideBySide(rounds, window, warmup, jar, work, hugepages);
+        System.out.println("machine: " + machine);
+        System.out.printf(Locale.ROOT, "method: %d rounds each, alternating Java/testpmd, %d s warm-up then %d s measured, %s%n",
+                rounds, warmup, window, hugepages ? "hugepages (--in-memory)" : "no hugepages (--no-huge -m 1024)");
+        var scenarios = List.of(
+                new Scenario("null-io", "net_null pair, io forwarding, one core (CPU 1)",
+                        List.of("null", "null"), List.of("net_null0", "net_null1"), 1, false, 0),
+                new Scenario("vhost-io", "virtio_user on vhost-user, io forwarding in a loop with one testpmd backend "
+                        + "(io, CPU 1) serving every run; forwarder on CPU 0; 8 bursts seeded",
+                        List.of("vhost-user:" + work.resolve("vhost.sock")),
+                        List.of("virtio_user0,path=" + work.resolve("vhost.sock") + ",queues=1,queue_size=1024"), 0, true, 8));
+        var report = new LinkedHashMap<String, Object>();
+        report.put("machine", machine.toMap());
+        report.put("rounds", rounds);
+        report.put("warmup_seconds", warmup);
+        report.put("window_seconds", window);
+        report.put("hugepages", hugepages);
+        var results = new ArrayList<Map<String, Object>>();
+        for (Scenario s : scenarios) results.add(bench.run(s));
+        report.put("scenarios", results);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, Json.write(report) + "\n");
+        System.out.println("wrote " + out);
+        try (var files = Files.walk(work)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private Map<String, Object> run(Scenario s) throws Exception {
+        System.out.println();
+        System.out.println("scenario " + s.name() + ": " + s.description());
+        List<Result> java = new ArrayList<>();
+        List<Double> c = new ArrayList<>();
+        Testpmd backend = s.vhostBackend() ? startBackend() : null;
+        try {
+            for (int r = 1; r <= rounds; r++) {
+                Result j = runWorker(s, r);
+                java.add(j);
+                System.out.printf(Locale.ROOT, "  round %d  java    %8.3f Mpps  (%.4f B/packet, %d GCs)%n", r, j.mpps(), j.bytesPerPacket(), j.gcs());
+                double t = runTestpmd(s, r);
+                c.add(t);
+                System.out.printf(Locale.ROOT, "  round %d  testpmd %8.3f Mpps%n", r, t);
+            }
+        } finally {
+            if (backend != null) backend.close();
+        }
+        double javaMedian = median(java.stream().map(Result::mpps).toList());
+        double cMedian = median(c);
+        long maxGcs = java.stream().mapToLong(Result::gcs).max().orElse(0);
+        double maxBytes = java.stream().mapToDouble(Result::bytesPerPacket).max().orElse(0);
+        System.out.printf(Locale.ROOT, "  median   java %.3f Mpps, testpmd %.3f Mpps, ratio java/testpmd %.3f; "
+                + "java allocated at most %.4f B/packet, at most %d GCs per %d s window%n",
+                javaMedian, cMedian, javaMedian / cMedian, maxBytes, maxGcs, windowSeconds);
+        var m = new LinkedHashMap<String, Object>();
+        m.put("name", s.name());
+        m.put("description", s.description());
+        m.put("java_mpps", java.stream().map(Result::mpps).toList());
+        m.put("testpmd_mpps", c);
+        m.put("java_median_mpps", javaMedian);
+        m.put("testpmd_median_mpps", cMedian);
+        m.put("ratio", javaMedian / cMedian);
+        m.put("java_bytes_per_packet", java.stream().map(Result::bytesPerPacket).toList());
+        m.put("java_gcs", java.stream().map(Result::gcs).toList());
+        return m;
+    }
+
+    private List<String> testpmdMemory() {
+        return hugepages ? List.of("--in-memory", "--single-file-segments") : List.of("--no-huge", "-m", "1024");
+    }
+
+    private Testpmd startBackend() throws IOException {
+        Path sock = work.resolve("vhost.sock");
+        var backend = new Testpmd(work.resolve("backend.log"), "vp-bench-backend-" + ProcessHandle.current().pid(), 0, 1,
+                testpmdMemory(), List.of("net_vhost0,iface=" + sock + ",queues=1"),
+                List.of("--forward-mode=io", "--port-topology=loop"));
+        backend.command("start");
+        return backend;
+    }
+
+    private double runTestpmd(Scenario s, int round) throws IOException {
+        int mainCpu = s.dutCpu() == 0 ? 1 : 0;
+        try (var t = new Testpmd(work.resolve(s.name() + "-testpmd-" + round + ".log"), "vp-bench-c-" + ProcessHandle.current().pid(),
+                mainCpu, s.dutCpu(), testpmdMemory(), s.testpmdVdevs(),
+                List.of("--forward-mode=io", "--port-topology=" + (s.testpmdVdevs().size() == 2 ? "paired" : "loop")))) {
+            t.command(s.seedBursts() > 0 ? "start tx_first " + s.seedBursts() : "start");
+            Testpmd.sleep(warmupSeconds * 1000L);
+            long t1 = System.nanoTime();
+            long before = t.rxPacketsNow(s.testpmdVdevs().size());
+            Testpmd.sleep(windowSeconds * 1000L);
+            long t2 = System.nanoTime();
+            long after = t.rxPacketsNow(s.testpmdVdevs().size());
+            return (after - before) / ((t2 - t1) / 1e9) / 1e6;
+        }
+    }
+
+    private Result runWorker(Scenario s, int round) throws IOException, InterruptedException {
+        Path summary = work.resolve(s.name() + "-java-" + round + ".json");
+        Path log = work.resolve(s.name() + "-java-" + round + ".log");
+        var cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                workerJar.toString(), "--mode", "io", "--cpus", Integer.toString(s.dutCpu()), "--burst", "32",
+                "--descriptors", "1024", "--mbufs", "16383", "--tx-retries", "0", "--tx-first", Integer.toString(s.seedBursts()),
+                "--duration", (warmupSeconds + windowSeconds) + "s", "--warmup", warmupSeconds + "s", "--stats-interval", "0",
+                "--http", "off", "--hugepages", hugepages ? "on" : "off", "--memory", "1024",
+                "--file-prefix", "vp-bench-java-" + ProcessHandle.current().pid(), "--summary-json", summary.toString()));
+        for (String p : s.workerPorts()) cmd.addAll(List.of("--port", p));
+        var process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!process.waitFor(warmupSeconds + windowSeconds + 60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("worker did not finish; log " + log);
+        }
+        if (process.exitValue() != 0) throw new IOException("worker exited " + process.exitValue() + ":\n" + Files.readString(log));
+        String json = Files.readString(summary);
+        double mpps = 0;
+        Matcher m = Pattern.compile("\"rx_mpps\":([0-9.e+-]+)").matcher(json);
+        while (m.find()) mpps += Double.parseDouble(m.group(1));
+        return new Result(mpps, (long) number(json, "allocated_bytes"), number(json, "bytes_per_packet"), (long) number(json, "gcs"));
+    }
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":([0-9.e+-]+)").matcher(json);
+        if (!m.find()) throw new IllegalStateException(key + " missing in " + json);
+        return Double.parseDouble(m.group(1));
+    }
+
+    static double median(List<Double> values) {
+        var sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String dpdkVersion() {
+        try {
+            var p = new ProcessBuilder("pkg-config", "--modversion", "libdpdk").redirectErrorStream(true).start();
+            return new String(p.getInputStream().readAllBytes()).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.vhostpath.perf;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * DPDK's testpmd in interactive mode, driven through its stdin: the harness types the commands a person
+ * would ({@code start tx_first 8}, {@code show port stats all}, {@code quit}) and reads the answers from its log.
+ */
+final class Testpmd implements AutoCloseable {
+    private static final Pattern NIC_RX = Pattern.compile("NIC statistics for port (\\d+)\\s+#+\\s+RX-packets:\\s+(\\d+)");
+
+    private final Process process;
+    private final OutputStream stdin;
+    private final Path log;
+    private final String prefix;
+
+    /**
+     * @param mainCpu    the main lcore (idle at the prompt)
+     * @param forwardCpu the one forwarding lcore
+     */
+    Testpmd(Path log, String prefix, int mainCpu, int forwardCpu, List<String> memoryArgs, List<String> vdevs,
+            List<String> testpmdArgs) throws IOException {
+        this.log = log;
+        this.prefix = prefix;
+        // stdbuf: testpmd printf()s into a pipe, block-buffered unless told otherwise.
+        var cmd = new ArrayList<>(List.of("stdbuf", "-oL", "dpdk-testpmd", "-l", mainCpu + "," + forwardCpu, "--main-lcore",
+                Integer.toString(mainCpu)));
+        cmd.addAll(memoryArgs);
+        cmd.addAll(List.of("--no-pci", "--no-telemetry", "--file-prefix", prefix));
+        for (String v : vdevs) cmd.add("--vdev=" + v);
+        cmd.addAll(List.of("--", "-i", "--no-mlockall", "--nb-cores=1", "--total-num-mbufs=16383", "--mbcache=256",
+                "--rxd=1024", "--txd=1024", "--burst=32"));
+        cmd.addAll(testpmdArgs);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        stdin = process.getOutputStream();
+        awaitLog("testpmd> ", 60);
+    }
+
+    void command(String line) throws IOException {
+        stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void awaitLog(String text, int seconds) throws IOException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            if (log().contains(text)) return;
+            if (!process.isAlive()) break;
+            sleep(50);
+        }
+        throw new IOException("testpmd did not show '" + text + "' (log " + log + "):\n" + log());
+    }
+
+    /** The RX-packets of every port from each {@code show port stats all} so far, in order. */
+    List<Long> rxPacketReadings() {
+        var m = NIC_RX.matcher(log());
+        var out = new ArrayList<Long>();
+        while (m.find()) out.add(Long.parseLong(m.group(2)));
+        return out;
+    }
+
+    /** Sums each port's RX packets now, waiting until testpmd has printed them. */
+    long rxPacketsNow(int ports) throws IOException {
+        int before = rxPacketReadings().size();
+        command("show port stats all");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            var r = rxPacketReadings();
+            if (r.size() >= before + ports) return r.subList(before, before + ports).stream().mapToLong(Long::longValue).sum();
+            sleep(20);
+        }
+        throw new IOException("testpmd printed no port stats:\n" + log());
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops forwarding, quits, and removes the EAL runtime directory testpmd leaves behind. */
+    @Override
+    public void close() throws IOException {
+        try {
+            command("stop");
+            command("quit");
+            stdin.close();
+        } catch (IOException e) {
+            // already gone
+        }
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Path dir = Path.of("/var/run/dpdk", prefix);
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+}
