@@ -59,6 +59,10 @@ public final class Worker implements AutoCloseable {
     private boolean useHugepages;
     private String closeReport = "";
     private boolean allMbufsReturned = true;
+    private List<Path> removedStale = List.of();
+
+    /** Where EAL keeps runtime directories when run as root. */
+    static final Path RUNTIME_ROOT = Path.of("/var/run/dpdk");
 
     private Worker(WorkerConfig config) {
         this.config = config;
@@ -88,6 +92,7 @@ public final class Worker implements AutoCloseable {
             specs.add(spec);
         }
         useHugepages = Memory.useHugepages(config.hugepages(), procRoot.resolve("meminfo"));
+        removedStale = StaleRuntimeDirs.remove(RUNTIME_ROOT);
         startEal(specs);
 
         pool = MbufPool.create("vhostpath", config.mbufs(), 256, MbufPool.DEFAULT_DATA_ROOM, MbufPool.SOCKET_ANY);
@@ -231,6 +236,9 @@ public final class Worker implements AutoCloseable {
     public List<PollingAgent> agents() { return agents; }
 
     public boolean usesHugepages() { return useHugepages; }
+
+    /** Runtime directories of killed workers that this start removed. */
+    public List<Path> removedStaleRuntimeDirs() { return removedStale; }
 
     public Eal eal() { return eal; }
 

@@ -77,6 +77,9 @@ final class WorkerRun {
     }
 
     private void describe(Worker worker) {
+        for (Path stale : worker.removedStaleRuntimeDirs()) {
+            out.println("removed " + stale + ", left by a worker that was killed");
+        }
         out.printf(Locale.ROOT, "vhostpath-worker: mode %s, %d queue(s), burst %d, %s, %s%n",
                 config.mode().name().toLowerCase(), config.queues(), config.burst(),
                 worker.usesHugepages() ? "hugepages" : "no hugepages (" + config.memoryMb() + " MB)",

@@ -114,6 +114,35 @@ class WorkerProcessTest {
     }
 
     @Test
+    void two_queues_per_port_get_a_polling_thread_each() throws Exception {
+        Path summary = tmp.resolve("mq.json");
+        try (var w = WorkerProcess.start(tmp, "--port", "null", "--port", "null", "--queues", "2", "--cpus", "0,1",
+                "--duration", "2s", "--http", "off", "--summary-json", summary.toString())) {
+            assertCleanExit(w, w.await(60));
+            assertTrue(w.out().contains("thread poll-q0  cpu 0") && w.out().contains("thread poll-q1  cpu 1"), w::out);
+            assertEquals(0, number(Files.readString(summary), "allocated_bytes"));
+        }
+    }
+
+    @Test
+    void a_killed_workers_runtime_dir_is_removed_by_the_next_start() throws Exception {
+        try (var victim = WorkerProcess.startWith(List.of(), tmp, "--port", "null", "--duration", "0", "--http", "off")) {
+            victim.awaitOutput("thread poll-q0", 30);
+            // The default prefix is vhostpath-<pid>; this one was started with its own, so rename it to look default.
+            Path dir = Path.of("/var/run/dpdk", victim.prefix);
+            victim.process.destroyForcibly().waitFor();
+            assertTrue(Files.isDirectory(dir), "SIGKILL leaves the EAL runtime directory");
+            Path stale = Path.of("/var/run/dpdk", "vhostpath-" + victim.process.pid());
+            Files.move(dir, stale);
+            try (var next = WorkerProcess.start(tmp, "--port", "null", "--duration", "1s", "--http", "off")) {
+                assertCleanExit(next, next.await(60));
+                assertTrue(next.out().contains("removed " + stale + ", left by a worker that was killed"), next::out);
+                assertFalse(Files.exists(stale));
+            }
+        }
+    }
+
+    @Test
     void metrics_health_and_stats_are_served_while_running_and_sigint_stops_cleanly() throws Exception {
         try (var w = WorkerProcess.start(tmp, "--port", "null", "--mode", "rxonly", "--duration", "0", "--http", "127.0.0.1:0",
                 "--stats-interval", "500ms")) {
