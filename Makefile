@@ -29,7 +29,7 @@ build: setup check-jdk ## compile, build the DPDK shim and package the worker
 	$(MVN) -DskipTests package
 
 test: setup check-jdk ## run every test tier (unit, real DPDK on virtual devices)
-	$(MVN) verify
+	@rc=0; mvn -B --no-transfer-progress clean verify || rc=$$?; scripts/test-summary.sh; exit $$rc
 
 run: build ## the main job: the worker on virtio_user over vhost-user, served by testpmd (no hardware)
 	@scripts/run-demo.sh $(ARGS)
