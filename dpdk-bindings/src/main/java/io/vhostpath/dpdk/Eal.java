@@ -5,12 +5,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -180,16 +177,11 @@ public final class Eal implements AutoCloseable {
         } catch (Throwable t) {
             throw Dpdk.rethrow(t);
         } finally {
-            deleteRecursively(runtimeDir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot remove EAL runtime directory " + dir + ": " + e.getMessage(), e);
+            try {
+                RuntimeDirectories.delete(runtimeDir);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot remove EAL runtime directory " + runtimeDir + ": " + e.getMessage(), e);
+            }
         }
     }
 }

@@ -64,7 +64,8 @@ public final class SideBySide {
         }
         var machine = Machine.describe(dpdkVersion());
         boolean hugepages = machine.freeHugepagesMb() >= 512;
-        Path work = Files.createTempDirectory("vhostpath-bench");
+        // Logs of every run stay beside the report, for a second look at a surprising figure.
+        Path work = Files.createDirectories(out.toAbsolutePath().getParent().resolve("bench-logs"));
         var bench = new SideBySide(rounds, window, warmup, jar, work, hugepages);
         System.out.println("machine: " + machine);
         System.out.printf(Locale.ROOT, "method: %d rounds each, alternating Java/testpmd, %d s warm-up then %d s measured, %s%n",
@@ -85,12 +86,8 @@ public final class SideBySide {
         var results = new ArrayList<Map<String, Object>>();
         for (Scenario s : scenarios) results.add(bench.run(s));
         report.put("scenarios", results);
-        Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, Json.write(report) + "\n");
-        System.out.println("wrote " + out);
-        try (var files = Files.walk(work)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        System.out.println("wrote " + out + " (run logs in " + work + ")");
     }
 
     private Map<String, Object> run(Scenario s) throws Exception {

@@ -1,5 +1,7 @@
 package io.vhostpath.perf;
 
+import io.vhostpath.dpdk.RuntimeDirectories;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -112,11 +114,6 @@ final class Testpmd implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Path dir = Path.of("/var/run/dpdk", prefix);
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
-        }
+        RuntimeDirectories.delete(RuntimeDirectories.ROOT.resolve(prefix));
     }
 }

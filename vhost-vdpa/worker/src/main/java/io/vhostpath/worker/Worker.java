@@ -6,6 +6,7 @@ import io.vhostpath.dpdk.EalOptions;
 import io.vhostpath.dpdk.EthPort;
 import io.vhostpath.dpdk.MacAddress;
 import io.vhostpath.dpdk.MbufPool;
+import io.vhostpath.dpdk.RuntimeDirectories;
 import io.vhostpath.worker.engine.Engine;
 import io.vhostpath.worker.engine.EngineContext;
 import io.vhostpath.worker.engine.Mode;
@@ -35,6 +36,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One worker run: EAL, the mbuf pool, the ports, one polling thread per queue (plus one application stage
@@ -61,8 +63,8 @@ public final class Worker implements AutoCloseable {
     private boolean allMbufsReturned = true;
     private List<Path> removedStale = List.of();
 
-    /** Where EAL keeps runtime directories when run as root. */
-    static final Path RUNTIME_ROOT = Path.of("/var/run/dpdk");
+    /** The default {@code --file-prefix}: {@code vhostpath-<pid>}. */
+    static final Pattern DEFAULT_PREFIX = Pattern.compile("vhostpath-(\\d+)");
 
     private Worker(WorkerConfig config) {
         this.config = config;
@@ -92,7 +94,7 @@ public final class Worker implements AutoCloseable {
             specs.add(spec);
         }
         useHugepages = Memory.useHugepages(config.hugepages(), procRoot.resolve("meminfo"));
-        removedStale = StaleRuntimeDirs.remove(RUNTIME_ROOT);
+        removedStale = RuntimeDirectories.removeStale(RuntimeDirectories.ROOT, DEFAULT_PREFIX);
         startEal(specs);
 
         pool = MbufPool.create("vhostpath", config.mbufs(), 256, MbufPool.DEFAULT_DATA_ROOM, MbufPool.SOCKET_ANY);
