@@ -2,7 +2,7 @@
 # Installs what vhostpath needs on a Debian 12 machine, idempotently: DPDK 22.11 (libraries, headers,
 # testpmd), a C compiler for the shim, and hugepages where the kernel can give them.
 set -euo pipefail
-packages=(dpdk dpdk-dev libdpdk-dev gcc pkg-config make procps util-linux coreutils)
+packages=(dpdk dpdk-dev libdpdk-dev gcc pkg-config make procps util-linux coreutils iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

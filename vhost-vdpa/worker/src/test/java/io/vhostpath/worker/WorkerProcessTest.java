@@ -114,6 +114,37 @@ class WorkerProcessTest {
     }
 
     @Test
+    void af_packet_ports_on_a_veth_pair_in_a_private_network_namespace() throws Exception {
+        Assumptions.assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"),
+                "creating a network namespace needs root");
+        String ns = "vp-test-" + ProcessHandle.current().pid();
+        sh("ip netns add " + ns);
+        try {
+            sh("ip -n " + ns + " link add vpa type veth peer name vpb && ip -n " + ns + " link set vpa up && ip -n " + ns
+                    + " link set vpb up");
+            Path summary = tmp.resolve("afp.json");
+            // Each port's generator sends across the veth to the other port's receiver.
+            try (var w = WorkerProcess.startWith(List.of("ip", "netns", "exec", ns), tmp, "--port", "af_packet:vpa",
+                    "--port", "af_packet:vpb", "--mode", "latency", "--rate", "20000", "--duration", "3s", "--http", "off",
+                    "--summary-json", summary.toString())) {
+                assertCleanExit(w, w.await(60));
+                String json = Files.readString(summary);
+                assertTrue(w.out().contains("driver net_af_packet"), w::out);
+                assertTrue(number(json, "count") > 20_000, json);
+                assertEquals(0, number(json, "reordered"), json);
+            }
+        } finally {
+            sh("ip netns delete " + ns);
+        }
+    }
+
+    private static void sh(String command) throws IOException, InterruptedException {
+        var p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), command + ": " + out);
+    }
+
+    @Test
     void two_queues_per_port_get_a_polling_thread_each() throws Exception {
         Path summary = tmp.resolve("mq.json");
         try (var w = WorkerProcess.start(tmp, "--port", "null", "--port", "null", "--queues", "2", "--cpus", "0,1",
