@@ -6,14 +6,14 @@ JDK25 ?= /usr/lib/jvm/temurin-25-jdk-amd64
 export JAVA_HOME := $(JDK25)
 # Maven itself may run on JDK 25; its bundled Guava then warns about sun.misc.Unsafe.
 export MAVEN_OPTS ?= --sun-misc-unsafe-memory-access=allow
-MVN ?= mvn -B -q
+MVN ?= mvn -B -q -Dstyle.color=never
 WORKER_JAR := vhost-vdpa/worker/target/vhostpath-worker.jar
 PERF_JAR := perf/target/vhostpath-perf.jar
 
 # `make run ARGS="--mode txonly --size 128"` passes ARGS to the demo; see `make run ARGS=--help`.
 ARGS ?=
 
-.PHONY: help setup check-jdk build test run bench clean
+.PHONY: help setup check-jdk build test run bench micro clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,13 +29,16 @@ build: setup check-jdk ## compile, build the DPDK shim and package the worker
 	$(MVN) -DskipTests package
 
 test: setup check-jdk ## run every test tier (unit, real DPDK on virtual devices)
-	@rc=0; mvn -B --no-transfer-progress clean verify || rc=$$?; scripts/test-summary.sh; exit $$rc
+	@rc=0; mvn -B --no-transfer-progress -Dstyle.color=never clean verify || rc=$$?; scripts/test-summary.sh; exit $$rc
 
 run: build ## the main job: the worker on virtio_user over vhost-user, served by testpmd (no hardware)
 	@scripts/run-demo.sh $(ARGS)
 
 bench: build ## the worker against testpmd, side by side; prints ratios, writes perf/target/bench.json
 	@scripts/bench.sh $(ARGS)
+
+micro: build ## JMH micro-benchmarks: per-burst cost of the downcalls, macswap, probe reading
+	$(JAVA_HOME)/bin/java -cp $(PERF_JAR) org.openjdk.jmh.Main $(or $(ARGS),-prof gc)
 
 clean: ## remove build outputs
 	$(MVN) clean

@@ -11,6 +11,9 @@ jar=vhost-vdpa/worker/target/vhostpath-worker.jar
 mode=${MODE:-latency}
 common=(--mode "$mode" --duration "${DURATION:-10s}" --size "${SIZE:-64}" --rate "${RATE:-0}" --http 127.0.0.1:9464)
 
+for a in "$@"; do
+  [[ $a == -h || $a == --help || $a == -V || $a == --version ]] && exec "$java" -jar "$jar" "$a"
+done
 if [[ -n ${DEVICE:-} ]]; then
   exec "$java" -jar "$jar" --port "vhost-vdpa:$DEVICE" --cpus 1 "${common[@]}" "$@"
 fi
