@@ -1,0 +1,160 @@
+package io.vhostpath.netlink;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few libc calls vhostpath's kernel control needs (socket(2), bind(2), send(2), recv(2), setsockopt(2),
+ * getsockname(2), open(2), close(2), ioctl(2)), each returning its result with errno captured right after the
+ * call. One holder for the whole repository's system calls.
+ */
+public final class Libc {
+    public static final int AF_NETLINK = 16;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_CLOEXEC = 02000000;
+    public static final int O_RDWR = 2;
+    public static final int O_CLOEXEC = 02000000;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
+            .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = call("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = call("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SETSOCKOPT = call("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SEND = call("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV = call("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle OPEN = call("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle IOCTL = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("strerror"),
+            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private Libc() {}
+
+    private static MethodHandle call(String name, FunctionDescriptor d) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), d, ERRNO);
+    }
+
+    /** Holds the errno slot for one call; confined to the calling thread. */
+    public static final class Errno implements AutoCloseable {
+        private final Arena arena = Arena.ofConfined();
+        final MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+
+        public int value() {
+            return state.get(JAVA_INT, ERRNO_OFFSET);
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+
+    public static String strerror(int errno) {
+        try {
+            return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        throw new AssertionError(t);
+    }
+
+    /** Throws {@link NativeError} for a negative result. */
+    private static long check(long rc, Errno errno, String call, String subject) {
+        if (rc < 0) throw new NativeError(call, subject, errno.value());
+        return rc;
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        try (var e = new Errno()) {
+            return (int) check((int) SOCKET.invokeExact(e.state, domain, type, protocol), e, "socket",
+                    "domain=" + domain + " protocol=" + protocol);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void bind(int fd, MemorySegment address) {
+        try (var e = new Errno()) {
+            check((int) BIND.invokeExact(e.state, fd, address, (int) address.byteSize()), e, "bind", "fd=" + fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void getsockname(int fd, MemorySegment address, MemorySegment length) {
+        try (var e = new Errno()) {
+            check((int) GETSOCKNAME.invokeExact(e.state, fd, address, length), e, "getsockname", "fd=" + fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void setsockopt(int fd, int level, int option, int value) {
+        try (var e = new Errno(); var arena = Arena.ofConfined()) {
+            var v = arena.allocateFrom(JAVA_INT, value);
+            check((int) SETSOCKOPT.invokeExact(e.state, fd, level, option, v, 4), e, "setsockopt",
+                    "fd=" + fd + " level=" + level + " option=" + option);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long send(int fd, MemorySegment buffer, long length) {
+        try (var e = new Errno()) {
+            return check((long) SEND.invokeExact(e.state, fd, buffer, length, 0), e, "send", "fd=" + fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long recv(int fd, MemorySegment buffer, int flags) {
+        try (var e = new Errno()) {
+            return check((long) RECV.invokeExact(e.state, fd, buffer, buffer.byteSize(), flags), e, "recv", "fd=" + fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int open(String path, int flags) {
+        try (var e = new Errno(); var arena = Arena.ofConfined()) {
+            return (int) check((int) OPEN.invokeExact(e.state, arena.allocateFrom(path), flags), e, "open", path);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void close(int fd) {
+        try (var e = new Errno()) {
+            check((int) CLOSE.invokeExact(e.state, fd), e, "close", "fd=" + fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code ioctl(fd, request, arg)}; {@code subject} names the device for the error message. */
+    public static int ioctl(int fd, long request, MemorySegment arg, String subject) {
+        try (var e = new Errno()) {
+            return (int) check((int) IOCTL.invokeExact(e.state, fd, request, arg), e,
+                    "ioctl", subject + ", request=0x" + Long.toHexString(request));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+}

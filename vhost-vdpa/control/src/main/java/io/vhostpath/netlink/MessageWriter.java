@@ -1,0 +1,52 @@
+package io.vhostpath.netlink;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** Builds one generic netlink request: {@code nlmsghdr}, {@code genlmsghdr}, then attributes, each 4-byte aligned. */
+public final class MessageWriter {
+    private final ByteBuffer b = ByteBuffer.allocate(8192).order(ByteOrder.nativeOrder());
+
+    public MessageWriter(int family, int flags, int sequence, int command, int version) {
+        b.putInt(0).putShort((short) family).putShort((short) flags).putInt(sequence).putInt(0);
+        b.put((byte) command).put((byte) version).putShort((short) 0);
+    }
+
+    private MessageWriter attribute(int type, byte[] value) {
+        int length = Netlink.NLA_HDRLEN + value.length;
+        b.putShort((short) length).putShort((short) type).put(value);
+        for (int pad = Netlink.align(length) - length; pad > 0; pad--) b.put((byte) 0);
+        return this;
+    }
+
+    public MessageWriter string(int type, String value) {
+        byte[] s = value.getBytes(StandardCharsets.UTF_8);
+        byte[] z = new byte[s.length + 1];
+        System.arraycopy(s, 0, z, 0, s.length);
+        return attribute(type, z);
+    }
+
+    public MessageWriter u16(int type, int value) {
+        return attribute(type, ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort((short) value).array());
+    }
+
+    public MessageWriter u32(int type, long value) {
+        return attribute(type, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt((int) value).array());
+    }
+
+    public MessageWriter u64(int type, long value) {
+        return attribute(type, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(value).array());
+    }
+
+    public MessageWriter bytes(int type, byte[] value) {
+        return attribute(type, value.clone());
+    }
+
+    /** The finished message, length filled in, ready to send. */
+    public ByteBuffer finish() {
+        var out = b.duplicate().flip().order(ByteOrder.nativeOrder());
+        out.putInt(0, out.remaining());
+        return out;
+    }
+}
