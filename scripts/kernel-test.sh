@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# make kernel-test: the real-kernel tier, inside the QEMU guest of testbed/vdpa-guest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn=(mvn -B -q -Dstyle.color=never)
+"${mvn[@]}" package -DskipTests -pl vhost-vdpa/control,vhost-vdpa/worker -am
+"${mvn[@]}" dependency:build-classpath -pl vhost-vdpa/control -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/kernel-test.classpath
+"${mvn[@]}" dependency:copy -pl vhost-vdpa/control -Dmdep.stripVersion=true -DoutputDirectory=target \
+  -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1
+exec testbed/vdpa-guest/guest.sh run testbed/vdpa-guest/kernel-tests.sh
