@@ -13,7 +13,7 @@ PERF_JAR := perf/target/vhostpath-perf.jar
 # `make run ARGS="--mode txonly --size 128"` passes ARGS to the demo; see `make run ARGS=--help`.
 ARGS ?=
 
-.PHONY: help setup check-jdk build test run bench micro clean
+.PHONY: help setup check-jdk build test kernel-test run bench micro clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,8 +28,12 @@ check-jdk:
 build: setup check-jdk ## compile, build the DPDK shim and package the worker
 	$(MVN) -DskipTests package
 
-test: setup check-jdk ## run every test tier (unit, real DPDK on virtual devices)
-	@rc=0; mvn -B --no-transfer-progress -Dstyle.color=never clean verify || rc=$$?; scripts/test-summary.sh; exit $$rc
+test: setup check-jdk ## run every test tier: unit, real DPDK on virtual devices, real kernel vDPA (QEMU guest)
+	@rc=0; mvn -B --no-transfer-progress -Dstyle.color=never clean verify || rc=$$?; \
+	  [ $$rc -eq 0 ] && { scripts/kernel-test.sh || rc=$$?; }; scripts/test-summary.sh; exit $$rc
+
+kernel-test: setup check-jdk ## the real-kernel tier alone: vDPA simulator in a QEMU guest (first run fetches ~300 MB)
+	@scripts/kernel-test.sh
 
 run: build ## the main job: the worker on virtio_user over vhost-user, served by testpmd (no hardware)
 	@scripts/run-demo.sh $(ARGS)

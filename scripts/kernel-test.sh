@@ -8,4 +8,5 @@ mvn=(mvn -B -q -Dstyle.color=never)
   -Dmdep.outputFile=target/kernel-test.classpath
 "${mvn[@]}" dependency:copy -pl vhost-vdpa/control -Dmdep.stripVersion=true -DoutputDirectory=target \
   -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1
-exec testbed/vdpa-guest/guest.sh run testbed/vdpa-guest/kernel-tests.sh
+rm -rf vhost-vdpa/control/target/kernel-reports
+VHOSTPATH_GUEST_RESULTS=vhost-vdpa/control/target/kernel-reports exec testbed/vdpa-guest/guest.sh run testbed/vdpa-guest/kernel-tests.sh

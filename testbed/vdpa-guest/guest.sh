@@ -3,7 +3,8 @@
 # filesystem shared read-only, and a read-write share for inputs and results.
 #
 #   guest.sh prepare          fetch packages, build the simulator modules and the initramfs (cached)
-#   guest.sh run SCRIPT       boot, run SCRIPT (a shell script) inside as root, print its output, exit with its code
+#   guest.sh run SCRIPT       boot, run SCRIPT (a shell script) inside as root, print its output, exit with its code;
+#                             what SCRIPT leaves in /run/vp/results is copied to $VHOSTPATH_GUEST_RESULTS
 #
 # Cache: $VHOSTPATH_TESTBED_CACHE (default /var/cache/vhostpath/testbed/<kernel ABI>). Every step says what it
 # does; a failing step names itself.
@@ -111,9 +112,11 @@ run() {
   cp "$script" "$share/test.sh"
   # The guest runs test.sh with the working directory the host had, so relative paths keep their meaning.
   printf '%s\n' "$PWD" > "$share/cwd"
+  # "max" without AVX: with AVX the JVM crashed once in a string intrinsic (SIGSEGV in C1 code) under QEMU 7.2's
+  # TCG; a Nehalem model made the kernel oops while patching its text. SSE4.2, which DPDK needs, stays.
   step "booting linux $ABI under TCG (this takes a few seconds)"
   local rc=0
-  timeout "${VHOSTPATH_GUEST_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2048 -machine q35 \
+  timeout "${VHOSTPATH_GUEST_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg -cpu "${VHOSTPATH_GUEST_CPU:-max,-avx,-avx2,-fma,-f16c,-avx512f}" -smp 2 -m 2048 -machine q35 \
     -nographic -no-reboot -serial stdio -monitor none \
     -kernel "$CACHE/kernel/boot/vmlinuz-$ABI" -initrd "$CACHE/initrd.cpio.gz" \
     -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init" \
@@ -130,6 +133,9 @@ run() {
   fi
   local code
   code=$(cat "$share/exit-code")
+  if [[ -n ${VHOSTPATH_GUEST_RESULTS:-} && -d $share/results ]]; then
+    mkdir -p "$VHOSTPATH_GUEST_RESULTS" && cp -r "$share/results/." "$VHOSTPATH_GUEST_RESULTS/"
+  fi
   [[ -n ${VHOSTPATH_GUEST_KEEP:-} ]] && echo "testbed: results kept in $share" >&2 || rm -rf "$share"
   current=done
   [[ $code -eq 0 ]] || echo "testbed: the guest's test exited $code" >&2

@@ -80,7 +80,8 @@ class KernelVdpaTest {
         assertEquals(c.get("link").asText().equals("up"), config.linkUp());
         assertEquals(c.get("mtu").asInt(), config.mtu());
         assertEquals(1400, config.mtu());
-        assertEquals(c.get("max_vq_pairs").asInt(), config.maxVqPairs());
+        // Reported only once a driver negotiated multiqueue: absent on both sides, or equal.
+        assertEquals(c.has("max_vq_pairs") ? Integer.valueOf(c.get("max_vq_pairs").asInt()) : null, config.maxVqPairs());
     }
 
     @Test
