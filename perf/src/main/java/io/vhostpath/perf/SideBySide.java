@@ -1,6 +1,6 @@
 package io.vhostpath.perf;
 
-import io.vhostpath.worker.stats.Json;
+import io.vhostpath.text.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;

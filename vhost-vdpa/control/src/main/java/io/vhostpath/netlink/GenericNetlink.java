@@ -26,8 +26,15 @@ public final class GenericNetlink implements AutoCloseable {
     public int familyId(String name) {
         Integer cached = families.get(name);
         if (cached != null) return cached;
-        var replies = exchange("resolve genl family " + name, Netlink.GENL_ID_CTRL, 0, Netlink.CTRL_CMD_GETFAMILY, 1,
-                w -> w.string(Netlink.CTRL_ATTR_FAMILY_NAME, name));
+        List<Attributes> replies;
+        try {
+            replies = exchange("resolve genl family " + name, Netlink.GENL_ID_CTRL, 0, Netlink.CTRL_CMD_GETFAMILY, 1,
+                    w -> w.string(Netlink.CTRL_ATTR_FAMILY_NAME, name));
+        } catch (NetlinkException e) {
+            if (e.errno() != 2) throw e;
+            throw new NetlinkException("resolve genl family " + name + " (not registered: is its kernel module loaded? "
+                    + "modprobe " + name + ")", e.errno(), e.kernelMessage());
+        }
         if (replies.isEmpty()) throw new NetlinkFormatException("no reply to GETFAMILY " + name);
         int id = replies.getFirst().u16(Netlink.CTRL_ATTR_FAMILY_ID)
                 .orElseThrow(() -> new NetlinkFormatException("GETFAMILY " + name + " reply has no family id"));

@@ -1,6 +1,6 @@
 package io.vhostpath.worker;
 
-import io.vhostpath.worker.stats.Json;
+import io.vhostpath.text.Json;
 import io.vhostpath.worker.stats.Latency;
 import io.vhostpath.worker.stats.MetricsServer;
 import io.vhostpath.worker.stats.PortCounters;

@@ -1,5 +1,6 @@
 package io.vhostpath.worker.stats;
 
+import io.vhostpath.text.Json;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 

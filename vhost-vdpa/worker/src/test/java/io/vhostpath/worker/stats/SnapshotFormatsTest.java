@@ -1,5 +1,6 @@
 package io.vhostpath.worker.stats;
 
+import io.vhostpath.text.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,9 +1,9 @@
-package io.vhostpath.worker.stats;
+package io.vhostpath.text;
 
 import java.util.Locale;
 import java.util.Map;
 
-/** A minimal JSON writer for the worker's flat stats documents (strings, numbers, booleans, nested maps). */
+/** A minimal JSON writer for vhostpath's documents (stats, summaries, vdpactl): maps, lists, strings, numbers, booleans. */
 public final class Json {
     private Json() {}
 

@@ -1,0 +1,292 @@
+package io.vhostpath.vdpa.cli;
+
+import io.vhostpath.netlink.NativeError;
+import io.vhostpath.netlink.NetlinkFormatException;
+import io.vhostpath.netlink.NetlinkSocket;
+import io.vhostpath.netlink.NetlinkTransport;
+import io.vhostpath.netlink.RecordingTransport;
+import io.vhostpath.vdpa.MgmtDevice;
+import io.vhostpath.vdpa.NetConfig;
+import io.vhostpath.vdpa.NewDevice;
+import io.vhostpath.vdpa.VdpaClient;
+import io.vhostpath.vdpa.VdpaDevice;
+import io.vhostpath.vdpa.VstatsQueue;
+import io.vhostpath.text.Json;
+import io.vhostpath.vdpa.sysfs.SysfsException;
+import io.vhostpath.vdpa.sysfs.VdpaDriver;
+import io.vhostpath.vdpa.sysfs.VdpaSysfs;
+import io.vhostpath.vdpa.vhost.VhostVdpa;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code vdpactl}: iproute2's {@code vdpa} verbs on vhostpath's library, plus {@code dev bind|unbind} (sysfs) and
+ * {@code dev inspect} (the vhost ioctl view). Human output by default, {@code --json} with clean keys.
+ * Exit codes: 0 done, 1 the kernel or sysfs refused (device and errno named), 2 bad usage.
+ */
+public final class VdpaCtl {
+    static final String USAGE = """
+            usage: vdpactl [--json] [--record FILE] OBJECT COMMAND [ARGS]
+              mgmtdev show [MGMTDEV]
+              dev show [DEV]
+              dev add name NAME mgmtdev MGMTDEV [mac MAC] [mtu MTU] [max_vqp N]
+              dev del DEV
+              dev set DEV mac MAC
+              dev config show [DEV]
+              dev vstats show DEV qidx N
+              dev bind DEV driver vhost_vdpa|virtio_vdpa
+              dev unbind DEV
+              dev inspect DEV            (vhost ioctls on /dev/vhost-vdpa-N)
+            """;
+    private static final HexFormat MAC = HexFormat.ofDelimiter(":");
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final VdpaSysfs sysfs;
+    private boolean json;
+
+    VdpaCtl(PrintStream out, PrintStream err, VdpaSysfs sysfs) {
+        this.out = out;
+        this.err = err;
+        this.sysfs = sysfs;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new VdpaCtl(System.out, System.err, VdpaSysfs.system()).run(args));
+    }
+
+    /** Usage errors; exit code 2. */
+    static final class Usage extends RuntimeException {
+        Usage(String message) {
+            super(message);
+        }
+    }
+
+    int run(String... argv) {
+        Deque<String> args = new ArrayDeque<>(List.of(argv));
+        Path record = null;
+        while (!args.isEmpty() && args.peekFirst().startsWith("-")) {
+            String opt = args.pollFirst();
+            switch (opt) {
+                case "-j", "--json" -> json = true;
+                case "--record" -> record = Path.of(need(args, "--record FILE"));
+                case "-h", "--help" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                default -> {
+                    err.print("vdpactl: unknown option " + opt + "\n" + USAGE);
+                    return 2;
+                }
+            }
+        }
+        try {
+            String object = need(args, "OBJECT (mgmtdev or dev)");
+            String command = need(args, "COMMAND");
+            if (object.equals("dev") && List.of("bind", "unbind", "inspect").contains(command)) {
+                device(command, args, null);
+                return 0;
+            }
+            try (var client = new VdpaClient(transport(record))) {
+                switch (object) {
+                    case "mgmtdev" -> mgmtdev(command, args, client);
+                    case "dev" -> device(command, args, client);
+                    default -> throw new Usage("unknown object '" + object + "'");
+                }
+            }
+            return 0;
+        } catch (Usage u) {
+            err.print("vdpactl: " + u.getMessage() + "\n" + USAGE);
+            return 2;
+        } catch (NativeError | SysfsException | NetlinkFormatException e) {
+            err.println("vdpactl: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("vdpactl: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static NetlinkTransport transport(Path record) throws IOException {
+        NetlinkTransport t = NetlinkSocket.generic();
+        return record == null ? t : new RecordingTransport(t, Files.newBufferedWriter(record));
+    }
+
+    private static String need(Deque<String> args, String what) {
+        String a = args.pollFirst();
+        if (a == null) throw new Usage("missing " + what);
+        return a;
+    }
+
+    /** iproute2-style {@code key value} pairs. */
+    private static Map<String, String> pairs(Deque<String> args, List<String> allowed) {
+        var m = new LinkedHashMap<String, String>();
+        while (!args.isEmpty()) {
+            String k = args.pollFirst();
+            if (!allowed.contains(k)) throw new Usage("unknown argument '" + k + "' (expected one of " + allowed + ")");
+            m.put(k, need(args, "value for " + k));
+        }
+        return m;
+    }
+
+    private static int integer(Map<String, String> m, String key) {
+        try {
+            return Integer.parseInt(m.get(key));
+        } catch (NumberFormatException e) {
+            throw new Usage(key + " '" + m.get(key) + "' is not a number");
+        }
+    }
+
+    private static byte[] mac(String text) {
+        try {
+            byte[] b = MAC.parseHex(text);
+            if (b.length == 6) return b;
+        } catch (IllegalArgumentException e) {
+            // fall through
+        }
+        throw new Usage("mac '" + text + "' is not six colon-separated hex bytes");
+    }
+
+    private void mgmtdev(String command, Deque<String> args, VdpaClient client) {
+        if (!command.equals("show")) throw new Usage("unknown mgmtdev command '" + command + "'");
+        List<MgmtDevice> list = args.isEmpty() ? client.mgmtDevices() : List.of(client.mgmtDevice(args.pollFirst()));
+        var doc = new LinkedHashMap<String, Object>();
+        for (MgmtDevice m : list) {
+            var v = new LinkedHashMap<String, Object>();
+            v.put("supported_classes", m.supportsNet() ? List.of("net") : List.of());
+            v.put("max_supported_vqs", m.maxVqs());
+            v.put("dev_features", Features.names(m.supportedFeatures()));
+            doc.put(m.handle(), v);
+        }
+        print("mgmtdev", doc);
+    }
+
+    private void device(String command, Deque<String> args, VdpaClient client) {
+        switch (command) {
+            case "show" -> {
+                List<VdpaDevice> list = args.isEmpty() ? client.devices() : List.of(client.device(args.pollFirst()));
+                var doc = new LinkedHashMap<String, Object>();
+                for (VdpaDevice d : list) {
+                    var v = new LinkedHashMap<String, Object>();
+                    v.put("type", d.isNet() ? "network" : "virtio-" + d.deviceId());
+                    v.put("mgmtdev", d.mgmtDevice());
+                    v.put("vendor_id", d.vendorId());
+                    v.put("max_vqs", d.maxVqs());
+                    v.put("max_vq_size", d.maxVqSize());
+                    v.put("driver", sysfs.driver(d.name()).map(VdpaDriver::sysfsName).orElse(null));
+                    doc.put(d.name(), v);
+                }
+                print("dev", doc);
+            }
+            case "add" -> {
+                var m = pairs(args, List.of("name", "mgmtdev", "mac", "mtu", "max_vqp"));
+                if (!m.containsKey("name") || !m.containsKey("mgmtdev")) throw new Usage("dev add needs name and mgmtdev");
+                var d = NewDevice.of(m.get("name"), m.get("mgmtdev"));
+                if (m.containsKey("mac")) d = d.withMac(mac(m.get("mac")));
+                if (m.containsKey("mtu")) d = d.withMtu(integer(m, "mtu"));
+                if (m.containsKey("max_vqp")) d = d.withMaxVqPairs(integer(m, "max_vqp"));
+                client.add(d);
+            }
+            case "del" -> client.delete(need(args, "DEV"));
+            case "set" -> {
+                String name = need(args, "DEV");
+                var m = pairs(args, List.of("mac"));
+                if (!m.containsKey("mac")) throw new Usage("dev set needs mac");
+                client.setMac(name, mac(m.get("mac")));
+            }
+            case "config" -> {
+                if (!need(args, "config command").equals("show")) throw new Usage("dev config: only 'show'");
+                List<NetConfig> list = args.isEmpty() ? client.configs() : List.of(client.config(args.pollFirst()));
+                var doc = new LinkedHashMap<String, Object>();
+                for (NetConfig c : list) {
+                    var v = new LinkedHashMap<String, Object>();
+                    v.put("mac", c.macText());
+                    v.put("link", c.linkUp() == null ? null : c.linkUp() ? "up" : "down");
+                    v.put("mtu", c.mtu());
+                    v.put("max_vq_pairs", c.maxVqPairs());
+                    v.put("negotiated_features", Features.names(c.negotiatedFeatures()));
+                    doc.put(c.name(), v);
+                }
+                print("config", doc);
+            }
+            case "vstats" -> {
+                if (!need(args, "vstats command").equals("show")) throw new Usage("dev vstats: only 'show'");
+                String name = need(args, "DEV");
+                var m = pairs(args, List.of("qidx"));
+                if (!m.containsKey("qidx")) throw new Usage("dev vstats show needs qidx");
+                VstatsQueue q = client.vstats(name, integer(m, "qidx"));
+                var v = new LinkedHashMap<String, Object>();
+                v.put("queue_index", q.queueIndex());
+                q.counters().forEach((k, val) -> v.put(k.replace(' ', '_'), val));
+                print("vstats", Map.of(name, v));
+            }
+            case "bind" -> {
+                String name = need(args, "DEV");
+                var m = pairs(args, List.of("driver"));
+                if (!m.containsKey("driver")) throw new Usage("dev bind needs driver");
+                VdpaDriver driver;
+                try {
+                    driver = VdpaDriver.bySysfsName(m.get("driver"));
+                } catch (IllegalArgumentException e) {
+                    throw new Usage(e.getMessage());
+                }
+                sysfs.bind(name, driver);
+                if (driver == VdpaDriver.VHOST_VDPA) print("bind", Map.of(name, Map.of("path", sysfs.vhostDevice(name).path().toString())));
+                else print("bind", Map.of(name, Map.of("netdev", sysfs.netdev(name).orElse(""))));
+            }
+            case "unbind" -> sysfs.unbind(need(args, "DEV"));
+            case "inspect" -> {
+                String name = need(args, "DEV");
+                var node = sysfs.vhostDevice(name);
+                try (var v = VhostVdpa.open(node.path())) {
+                    var net = v.netConfig();
+                    var doc = new LinkedHashMap<String, Object>();
+                    doc.put("path", node.path().toString());
+                    doc.put("char_device", node.major() + ":" + node.minor());
+                    doc.put("device_id", v.deviceId());
+                    doc.put("features", Features.names(v.features()));
+                    doc.put("backend_features", "0x" + Long.toHexString(v.backendFeatures()));
+                    doc.put("status", v.status());
+                    doc.put("vqs", v.queueCount());
+                    doc.put("vring_num", v.vringSize());
+                    doc.put("mac", net.macText());
+                    doc.put("link", net.linkUp() ? "up" : "down");
+                    doc.put("max_vq_pairs", net.maxVirtqueuePairs());
+                    doc.put("mtu", net.mtu());
+                    print("inspect", Map.of(name, doc));
+                }
+            }
+            default -> throw new Usage("unknown dev command '" + command + "'");
+        }
+        if (!args.isEmpty()) throw new Usage("unexpected arguments " + new ArrayList<>(args));
+    }
+
+    /** {@code {"key":{name:{...}}}} as JSON, or iproute2-like lines: {@code name: k v k v}. */
+    private void print(String key, Map<String, ?> byName) {
+        if (json) {
+            out.println(Json.write(Map.of(key, byName)));
+            return;
+        }
+        for (var e : byName.entrySet()) {
+            var sb = new StringBuilder(e.getKey()).append(':');
+            if (e.getValue() instanceof Map<?, ?> fields) {
+                fields.forEach((k, v) -> {
+                    if (v == null) return;
+                    sb.append(' ').append(k).append(' ');
+                    sb.append(v instanceof List<?> l ? String.join(" ", l.stream().map(Object::toString).toList()) : v);
+                });
+            }
+            out.println(sb);
+        }
+    }
+}
