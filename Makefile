@@ -13,7 +13,7 @@ PERF_JAR := perf/target/vhostpath-perf.jar
 # `make run ARGS="--mode txonly --size 128"` passes ARGS to the demo; see `make run ARGS=--help`.
 ARGS ?=
 
-.PHONY: help setup check-jdk build test kernel-test run bench micro clean
+.PHONY: help setup check-jdk build test kernel-test kernel-bench run bench micro clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: setup check-jdk ## run every test tier: unit, real DPDK on virtual devices
 
 kernel-test: setup check-jdk ## the real-kernel tier alone: vDPA simulator in a QEMU guest (first run fetches ~300 MB)
 	@scripts/kernel-test.sh
+
+kernel-bench: setup check-jdk ## vDPA control in the guest: library vs vdpa processes + shell sysfs writes
+	@scripts/kernel-test.sh bench
 
 run: build ## the main job: the worker on virtio_user over vhost-user, served by testpmd (no hardware)
 	@scripts/run-demo.sh $(ARGS)

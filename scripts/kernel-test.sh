@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # make kernel-test: the real-kernel tier, inside the QEMU guest of testbed/vdpa-guest.
+# make kernel-bench: the same build, then the vDPA control benchmark in the guest (scripts/kernel-test.sh bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn=(mvn -B -q -Dstyle.color=never)
@@ -8,5 +9,8 @@ mvn=(mvn -B -q -Dstyle.color=never)
   -Dmdep.outputFile=target/kernel-test.classpath
 "${mvn[@]}" dependency:copy -pl vhost-vdpa/control -Dmdep.stripVersion=true -DoutputDirectory=target \
   -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1
+if [[ ${1:-} == bench ]]; then
+  exec testbed/vdpa-guest/guest.sh run testbed/vdpa-guest/kernel-bench.sh
+fi
 rm -rf vhost-vdpa/control/target/kernel-reports
 VHOSTPATH_GUEST_RESULTS=vhost-vdpa/control/target/kernel-reports exec testbed/vdpa-guest/guest.sh run testbed/vdpa-guest/kernel-tests.sh
