@@ -135,9 +135,8 @@ public final class VdpaClient implements AutoCloseable {
     static NetConfig config(Attributes a) {
         return new NetConfig(required(a, VdpaNetlink.ATTR_DEV_NAME, "device name"),
                 a.bytes(VdpaNetlink.ATTR_DEV_NET_CFG_MACADDR).orElse(null),
-                a.u16(VdpaNetlink.ATTR_DEV_NET_STATUS).map(s -> (s & VdpaNetlink.VIRTIO_NET_S_LINK_UP) != 0)
-                        .or(() -> a.u8(VdpaNetlink.ATTR_DEV_NET_STATUS).map(s -> (s & VdpaNetlink.VIRTIO_NET_S_LINK_UP) != 0))
-                        .orElse(null),
+                // u8 in the UAPI comment, u16 on the wire from 5.x kernels on: read what is there.
+                a.u16(VdpaNetlink.ATTR_DEV_NET_STATUS).or(() -> a.u8(VdpaNetlink.ATTR_DEV_NET_STATUS)).orElse(null),
                 a.u16(VdpaNetlink.ATTR_DEV_NET_CFG_MTU).orElse(null),
                 a.u16(VdpaNetlink.ATTR_DEV_NET_CFG_MAX_VQP).orElse(null),
                 a.u64(VdpaNetlink.ATTR_DEV_NEGOTIATED_FEATURES).orElse(0L),

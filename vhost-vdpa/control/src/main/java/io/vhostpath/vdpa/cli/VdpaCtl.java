@@ -212,6 +212,7 @@ public final class VdpaCtl {
                     var v = new LinkedHashMap<String, Object>();
                     v.put("mac", c.macText());
                     v.put("link", c.linkUp() == null ? null : c.linkUp() ? "up" : "down");
+                    v.put("link_announce", c.linkAnnounce());
                     v.put("mtu", c.mtu());
                     v.put("max_vq_pairs", c.maxVqPairs());
                     v.put("negotiated_features", Features.names(c.negotiatedFeatures()));
@@ -271,10 +272,23 @@ public final class VdpaCtl {
         if (!args.isEmpty()) throw new Usage("unexpected arguments " + new ArrayList<>(args));
     }
 
-    /** {@code {"key":{name:{...}}}} as JSON, or iproute2-like lines: {@code name: k v k v}. */
+    private static Map<Object, Object> withoutNulls(Map<?, ?> m) {
+        var out = new LinkedHashMap<Object, Object>();
+        m.forEach((k, v) -> {
+            if (v != null) out.put(k, v);
+        });
+        return out;
+    }
+
+    /**
+     * {@code {"key":{name:{...}}}} as JSON, or iproute2-like lines: {@code name: k v k v}. Absent values are left
+     * out, as iproute2 leaves them out.
+     */
     private void print(String key, Map<String, ?> byName) {
         if (json) {
-            out.println(Json.write(Map.of(key, byName)));
+            var clean = new LinkedHashMap<String, Object>();
+            byName.forEach((name, v) -> clean.put(name, v instanceof Map<?, ?> m ? withoutNulls(m) : v));
+            out.println(Json.write(Map.of(key, clean)));
             return;
         }
         for (var e : byName.entrySet()) {
