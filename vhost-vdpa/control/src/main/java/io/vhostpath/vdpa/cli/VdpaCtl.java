@@ -215,7 +215,8 @@ public final class VdpaCtl {
                     v.put("link_announce", c.linkAnnounce());
                     v.put("mtu", c.mtu());
                     v.put("max_vq_pairs", c.maxVqPairs());
-                    v.put("negotiated_features", Features.names(c.negotiatedFeatures()));
+                    // As iproute2: only once a driver negotiated something.
+                    v.put("negotiated_features", c.negotiatedFeatures() == 0 ? null : Features.names(c.negotiatedFeatures()));
                     doc.put(c.name(), v);
                 }
                 print("config", doc);
