@@ -1,5 +1,7 @@
 package io.vhostpath.dpdk;
 
+import io.vhostpath.netlink.Libc;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -149,10 +151,7 @@ public final class Dpdk {
         }
     }
 
-    /** Native calls throw only what the JVM throws; anything checked would be a binding bug. */
     static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        throw new AssertionError(t);
+        return Libc.rethrow(t);
     }
 }

@@ -12,8 +12,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The few libc calls vhostpath's kernel control needs (socket(2), bind(2), send(2), recv(2), setsockopt(2),
- * getsockname(2), open(2), close(2), ioctl(2)), each returning its result with errno captured right after the
+ * The few libc calls vhostpath needs (socket(2), bind(2), send(2), recv(2), setsockopt(2), getsockname(2),
+ * open(2), close(2), ioctl(2), sched_{get,set}affinity(2)), each returning its result with errno captured right after the
  * call. One holder for the whole repository's system calls.
  */
 public final class Libc {
@@ -37,6 +37,10 @@ public final class Libc {
     private static final MethodHandle OPEN = call("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle IOCTL = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SCHED_GETAFFINITY = call("sched_getaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SCHED_SETAFFINITY = call("sched_setaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("strerror"),
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -69,7 +73,8 @@ public final class Libc {
         }
     }
 
-    static RuntimeException rethrow(Throwable t) {
+    /** Native calls throw only what the JVM throws; anything checked would be a binding bug. */
+    public static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) return r;
         if (t instanceof Error e) throw e;
         throw new AssertionError(t);
@@ -143,6 +148,24 @@ public final class Libc {
     public static void close(int fd) {
         try (var e = new Errno()) {
             check((int) CLOSE.invokeExact(e.state, fd), e, "close", "fd=" + fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code sched_getaffinity(2)} of the calling thread (pid 0) into {@code mask}. */
+    public static void schedGetaffinity(MemorySegment mask) {
+        try (var e = new Errno()) {
+            check((int) SCHED_GETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_getaffinity", "thread");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code sched_setaffinity(2)} of the calling thread (pid 0) to {@code mask}. */
+    public static void schedSetaffinity(MemorySegment mask, String cpus) {
+        try (var e = new Errno()) {
+            check((int) SCHED_SETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_setaffinity", "cpus=" + cpus);
         } catch (Throwable t) {
             throw rethrow(t);
         }
