@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class SideBySide {
     /** A scenario: the ports as the worker names them and as testpmd's vdevs, and who forwards on which CPU. */
-    record Scenario(String name, String description, List<String> workerPorts, List<String> testpmdVdevs,
+    record Scenario(String name, String description, String mode, List<String> workerPorts, List<String> testpmdVdevs,
                     int dutCpu, boolean vhostBackend, int seedBursts) {}
 
     record Result(double mpps, long allocatedBytes, double bytesPerPacket, long gcs) {}
@@ -71,10 +71,12 @@ public final class SideBySide {
         System.out.printf(Locale.ROOT, "method: %d rounds each, alternating Java/testpmd, %d s warm-up then %d s measured, %s%n",
                 rounds, warmup, window, hugepages ? "hugepages (--in-memory)" : "no hugepages (--no-huge -m 1024)");
         var scenarios = List.of(
-                new Scenario("null-io", "net_null pair, io forwarding, one core (CPU 1)",
+                new Scenario("null-io", "net_null pair, io forwarding, one core (CPU 1)", "io",
                         List.of("null", "null"), List.of("net_null0", "net_null1"), 1, false, 0),
+                new Scenario("null-macswap", "net_null pair, macswap (every packet's MACs swapped in place), one core (CPU 1)",
+                        "macswap", List.of("null", "null"), List.of("net_null0", "net_null1"), 1, false, 0),
                 new Scenario("vhost-io", "virtio_user on vhost-user, io forwarding in a loop with one testpmd backend "
-                        + "(io, CPU 1) serving every run; forwarder on CPU 0; 8 bursts seeded",
+                        + "(io, CPU 1) serving every run; forwarder on CPU 0; 8 bursts seeded", "io",
                         List.of("vhost-user:" + work.resolve("vhost.sock")),
                         List.of("virtio_user0,path=" + work.resolve("vhost.sock") + ",queues=1,queue_size=1024"), 0, true, 8));
         var report = new LinkedHashMap<String, Object>();
@@ -145,7 +147,7 @@ public final class SideBySide {
         int mainCpu = s.dutCpu() == 0 ? 1 : 0;
         try (var t = new Testpmd(work.resolve(s.name() + "-testpmd-" + round + ".log"), "vp-bench-c-" + ProcessHandle.current().pid(),
                 mainCpu, s.dutCpu(), testpmdMemory(), s.testpmdVdevs(),
-                List.of("--forward-mode=io", "--port-topology=" + (s.testpmdVdevs().size() == 2 ? "paired" : "loop")))) {
+                List.of("--forward-mode=" + s.mode(), "--port-topology=" + (s.testpmdVdevs().size() == 2 ? "paired" : "loop")))) {
             t.command(s.seedBursts() > 0 ? "start tx_first " + s.seedBursts() : "start");
             Testpmd.sleep(warmupSeconds * 1000L);
             long t1 = System.nanoTime();
@@ -161,7 +163,7 @@ public final class SideBySide {
         Path summary = work.resolve(s.name() + "-java-" + round + ".json");
         Path log = work.resolve(s.name() + "-java-" + round + ".log");
         var cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                workerJar.toString(), "--mode", "io", "--cpus", Integer.toString(s.dutCpu()), "--burst", "32",
+                workerJar.toString(), "--mode", s.mode(), "--cpus", Integer.toString(s.dutCpu()), "--burst", "32",
                 "--descriptors", "1024", "--mbufs", "16383", "--tx-retries", "0", "--tx-first", Integer.toString(s.seedBursts()),
                 "--duration", (warmupSeconds + windowSeconds) + "s", "--warmup", warmupSeconds + "s", "--stats-interval", "0",
                 "--http", "off", "--hugepages", hugepages ? "on" : "off", "--memory", "1024",
