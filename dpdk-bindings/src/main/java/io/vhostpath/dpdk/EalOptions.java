@@ -43,10 +43,6 @@ public record EalOptions(String lcores, int memoryMb, boolean hugepages, String 
         return new EalOptions("0", hugepages ? 0 : 1024, hugepages, filePrefix, vdevs, false, null, List.of());
     }
 
-    public EalOptions withVdevs(List<String> newVdevs) {
-        return new EalOptions(lcores, memoryMb, hugepages, filePrefix, newVdevs, pci, logLevel, extra);
-    }
-
     public EalOptions withMemoryMb(int mb) {
         return new EalOptions(lcores, mb, hugepages, filePrefix, vdevs, pci, logLevel, extra);
     }

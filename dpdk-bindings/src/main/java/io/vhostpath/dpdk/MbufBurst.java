@@ -63,9 +63,6 @@ public final class MbufBurst implements AutoCloseable {
         slots.setAtIndex(JAVA_LONG, count++, mbuf);
     }
 
-    /** Address of the slot array, for handing the whole burst to another stage. */
-    public long slotsAddress() { return base; }
-
     /** Receives up to capacity packets into an empty burst; returns how many. */
     public int rx(int port, int queue) {
         try {
@@ -131,15 +128,6 @@ public final class MbufBurst implements AutoCloseable {
         try {
             if (count > 0) FREE.invokeExact(base, count);
             count = 0;
-        } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
-        }
-    }
-
-    /** Frees {@code n} mbufs listed at a native address (another stage's slots). */
-    public static void freeAt(long slotsAddress, int n) {
-        try {
-            if (n > 0) FREE.invokeExact(slotsAddress, n);
         } catch (Throwable t) {
             throw Dpdk.rethrow(t);
         }

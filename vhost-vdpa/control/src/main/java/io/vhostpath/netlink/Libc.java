@@ -12,7 +12,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The few libc calls vhostpath needs (socket(2), bind(2), send(2), recv(2), setsockopt(2), getsockname(2),
+ * The few libc calls vhostpath needs (socket(2), bind(2), send(2), recv(2), setsockopt(2),
  * open(2), close(2), ioctl(2), sched_{get,set}affinity(2)), each returning its result with errno captured right after the
  * call. One holder for the whole repository's system calls.
  */
@@ -29,7 +29,6 @@ public final class Libc {
             .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = call("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKNAME = call("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SETSOCKOPT = call("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SEND = call("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -98,14 +97,6 @@ public final class Libc {
     public static void bind(int fd, MemorySegment address) {
         try (var e = new Errno()) {
             check((int) BIND.invokeExact(e.state, fd, address, (int) address.byteSize()), e, "bind", "fd=" + fd);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public static void getsockname(int fd, MemorySegment address, MemorySegment length) {
-        try (var e = new Errno()) {
-            check((int) GETSOCKNAME.invokeExact(e.state, fd, address, length), e, "getsockname", "fd=" + fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -71,9 +71,4 @@ public final class PortMonitor {
         previousNanos = now;
         return snapshot;
     }
-
-    /** Latency over the whole run so far. */
-    public synchronized Latency totalLatency() {
-        return Latency.of(total);
-    }
 }
