@@ -125,6 +125,22 @@ class KernelWorkerTest {
         assertTrue(m2.find() && Long.parseLong(m2.group(1)) > 1000, out2);
     }
 
+    @Test
+    void a_device_another_process_holds_is_refused_with_ebusy_before_dpdk_starts() throws Exception {
+        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(HexFormat.ofDelimiter(":").parseHex(MAC)));
+        sysfs.bind("vdpa0", VdpaDriver.VHOST_VDPA);
+        Path log = Files.createTempFile("worker-busy", ".log");
+        try (var holder = VhostVdpa.open(sysfs.vhostDevice("vdpa0").path())) {
+            var w = worker(log, "--mode", "io", "--duration", "1s", "--http", "off");
+            assertTrue(w.waitFor(120, TimeUnit.SECONDS));
+            String out = Files.readString(log);
+            assertEquals(1, w.exitValue(), out);
+            assertTrue(out.contains("error: cannot open /dev/vhost-vdpa-0: errno=16 (Device or resource busy)")
+                    && out.contains("fix: another process"), out);
+            assertTrue(!out.contains("EAL:"), "refused before EAL started: " + out);
+        }
+    }
+
     private static long counter(java.util.Map<String, Long> counters, String name) {
         Long v = counters.get(name);
         if (v == null) throw new AssertionError("vstats has no " + name + ": " + counters);

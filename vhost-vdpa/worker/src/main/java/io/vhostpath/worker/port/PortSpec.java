@@ -1,5 +1,9 @@
 package io.vhostpath.worker.port;
 
+import io.vhostpath.netlink.Libc;
+import io.vhostpath.netlink.NativeError;
+import io.vhostpath.vdpa.VdpaNetlink;
+import io.vhostpath.vdpa.vhost.VhostVdpa;
 import io.vhostpath.worker.WorkerError;
 
 import java.io.IOException;
@@ -112,7 +116,30 @@ public record PortSpec(String kind, String target, String vdevName, String vdevA
                     + (owner == null ? "unknown major" : owner) + "), not a vhost-vdpa device",
                     "give the /dev/vhost-vdpa-N node of a vDPA device bound to vhost_vdpa");
         }
+        checkOpenable(dev);
     }
+
+    /**
+     * Opens the node the way virtio_user will: the kernel allows one opener, so a device another process holds
+     * fails here with EBUSY and a clear message instead of a probe error in DPDK's log. Also refuses a vDPA
+     * device that is not virtio-net.
+     */
+    private static void checkOpenable(Path dev) {
+        int deviceId;
+        try (var vhost = VhostVdpa.open(dev)) {
+            deviceId = vhost.deviceId();
+        } catch (NativeError e) {
+            throw new WorkerError("cannot open " + dev + ": errno=" + e.errno() + " (" + Libc.strerror(e.errno()) + ")",
+                    e.errno() == EBUSY ? "another process (a DPDK application, QEMU, another worker) holds it: stop it or use another device"
+                            : "run as root or give this user read-write access to " + dev, e);
+        }
+        if (deviceId != VdpaNetlink.VIRTIO_ID_NET) {
+            throw new WorkerError(dev + " is a virtio device of type " + deviceId + ", not a network device (type 1)",
+                    "give the /dev/vhost-vdpa-N node of a virtio-net vDPA device");
+        }
+    }
+
+    private static final int EBUSY = 16;
 
     private static void checkSocket(Path socket) {
         if (!Files.exists(socket)) {
