@@ -55,7 +55,7 @@ public final class GenericNetlink implements AutoCloseable {
     private List<Attributes> exchange(String operation, int family, int extraFlags, int command, int version,
                                       Consumer<MessageWriter> attributes) {
         int seq = ++sequence;
-        var writer = new MessageWriter(family, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | extraFlags, seq, command, version);
+        var writer = MessageWriter.genl(family, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | extraFlags, seq, command, version);
         attributes.accept(writer);
         transport.send(writer.finish());
         var replies = new ArrayList<Attributes>();

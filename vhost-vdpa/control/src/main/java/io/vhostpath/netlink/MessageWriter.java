@@ -4,13 +4,21 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** Builds one generic netlink request: {@code nlmsghdr}, {@code genlmsghdr}, then attributes, each 4-byte aligned. */
+/**
+ * Builds one netlink request: {@code nlmsghdr}, the protocol's fixed header (generic netlink's {@code genlmsghdr},
+ * rtnetlink's {@code ifinfomsg}, ...), then attributes, each 4-byte aligned.
+ */
 public final class MessageWriter {
     private final ByteBuffer b = ByteBuffer.allocate(8192).order(ByteOrder.nativeOrder());
 
-    public MessageWriter(int family, int flags, int sequence, int command, int version) {
-        b.putInt(0).putShort((short) family).putShort((short) flags).putInt(sequence).putInt(0);
-        b.put((byte) command).put((byte) version).putShort((short) 0);
+    /** A message of {@code type} whose fixed header is {@code fixedHeader} (already padded to 4 bytes). */
+    public MessageWriter(int type, int flags, int sequence, byte[] fixedHeader) {
+        b.putInt(0).putShort((short) type).putShort((short) flags).putInt(sequence).putInt(0).put(fixedHeader);
+    }
+
+    /** A generic netlink request: {@code type} is the family id, then {@code genlmsghdr} {cmd, version, 0}. */
+    public static MessageWriter genl(int family, int flags, int sequence, int command, int version) {
+        return new MessageWriter(family, flags, sequence, new byte[] {(byte) command, (byte) version, 0, 0});
     }
 
     private MessageWriter attribute(int type, byte[] value) {
