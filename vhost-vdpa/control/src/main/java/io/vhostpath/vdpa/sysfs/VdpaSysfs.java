@@ -143,15 +143,10 @@ public final class VdpaSysfs {
                     + "; is devtmpfs mounted, or the node passed into the container?)");
         }
         try {
-            var attrs = Files.readAttributes(path, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
-            int mode = (Integer) attrs.get("mode");
-            long rdev = (Long) attrs.get("rdev");
-            int gotMajor = (int) (((rdev >>> 8) & 0xFFF) | ((rdev >>> 32) & ~0xFFFL));
-            int gotMinor = (int) ((rdev & 0xFF) | ((rdev >>> 12) & ~0xFFL));
-            if ((mode & 0170000) != 0020000) throw new SysfsException("vdpa device " + name + ": " + path + " is not a character device");
-            if (gotMajor != major || gotMinor != minor) {
-                throw new SysfsException("vdpa device " + name + ": " + path + " is " + gotMajor + ":" + gotMinor
-                        + ", sysfs says " + major + ":" + minor);
+            var found = DeviceNode.stat(path, LinkOption.NOFOLLOW_LINKS);
+            if (!found.character()) throw new SysfsException("vdpa device " + name + ": " + path + " is not a character device");
+            if (found.major() != major || found.minor() != minor) {
+                throw new SysfsException("vdpa device " + name + ": " + path + " is " + found + ", sysfs says " + major + ":" + minor);
             }
         } catch (IOException e) {
             throw new SysfsException("cannot stat " + path + ": " + e.getMessage(), e);

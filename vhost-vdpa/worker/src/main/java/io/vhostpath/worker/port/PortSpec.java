@@ -3,6 +3,7 @@ package io.vhostpath.worker.port;
 import io.vhostpath.netlink.Libc;
 import io.vhostpath.netlink.NativeError;
 import io.vhostpath.vdpa.VdpaNetlink;
+import io.vhostpath.vdpa.sysfs.DeviceNode;
 import io.vhostpath.vdpa.vhost.VhostVdpa;
 import io.vhostpath.worker.WorkerError;
 
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * A port as the user names it, and the DPDK virtual device that provides it.
@@ -97,22 +97,18 @@ public record PortSpec(String kind, String target, String vdevName, String vdevA
             throw new WorkerError(dev + " does not exist",
                     "bind the vDPA device to vhost_vdpa (vdpa dev show; ls /dev/vhost-vdpa-*) or mount it into the pod");
         }
-        Map<String, Object> attrs;
+        DeviceNode node;
         try {
-            attrs = Files.readAttributes(dev, "unix:mode,rdev");
+            node = DeviceNode.stat(dev);
         } catch (IOException e) {
             throw new WorkerError("cannot stat " + dev + ": " + e.getMessage(), "check the path and permissions");
         }
-        int mode = (Integer) attrs.get("mode");
-        if ((mode & 0170000) != 0020000) {
+        if (!node.character()) {
             throw new WorkerError(dev + " is not a character device", "give the /dev/vhost-vdpa-N node of a vDPA device bound to vhost_vdpa");
         }
-        long rdev = (Long) attrs.get("rdev");
-        int major = (int) (((rdev >>> 8) & 0xFFF) | ((rdev >>> 32) & ~0xFFFL));
-        int minor = (int) ((rdev & 0xFF) | ((rdev >>> 12) & ~0xFFL));
-        String owner = CharacterDevices.nameOf(procRoot, major);
+        String owner = CharacterDevices.nameOf(procRoot, node.major());
         if (!"vhost-vdpa".equals(owner)) {
-            throw new WorkerError(dev + " is character device " + major + ":" + minor + " ("
+            throw new WorkerError(dev + " is character device " + node + " ("
                     + (owner == null ? "unknown major" : owner) + "), not a vhost-vdpa device",
                     "give the /dev/vhost-vdpa-N node of a vDPA device bound to vhost_vdpa");
         }
