@@ -138,7 +138,7 @@ public final class Dpdk {
             var text = (MemorySegment) Errno.RTE_STRERROR.invokeExact(errno);
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -147,11 +147,7 @@ public final class Dpdk {
         try {
             return (int) Errno.VP_ERRNO.invokeExact();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Libc.rethrow(t);
         }
-    }
-
-    static RuntimeException rethrow(Throwable t) {
-        return Libc.rethrow(t);
     }
 }

@@ -1,5 +1,7 @@
 package io.vhostpath.dpdk;
 
+import io.vhostpath.netlink.Libc;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -70,7 +72,7 @@ public final class Eal implements AutoCloseable {
                 result[0] = (int) RTE_EAL_INIT.invokeExact(arguments.size(), argv);
                 result[1] = Dpdk.errno();
             } catch (Throwable t) {
-                throw Dpdk.rethrow(t);
+                throw Libc.rethrow(t);
             }
         });
         init.start();
@@ -101,7 +103,7 @@ public final class Eal implements AutoCloseable {
             var dir = (MemorySegment) RTE_EAL_GET_RUNTIME_DIR.invokeExact();
             return Path.of(dir.reinterpret(4096).getString(0));
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -114,7 +116,7 @@ public final class Eal implements AutoCloseable {
         try {
             return (int) RTE_LCORE_COUNT.invokeExact();
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -122,7 +124,7 @@ public final class Eal implements AutoCloseable {
         try {
             return (int) RTE_GET_MAIN_LCORE.invokeExact();
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -141,7 +143,7 @@ public final class Eal implements AutoCloseable {
             }
             return lcoreId();
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -150,7 +152,7 @@ public final class Eal implements AutoCloseable {
         try {
             RTE_THREAD_UNREGISTER.invokeExact();
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -159,7 +161,7 @@ public final class Eal implements AutoCloseable {
         try {
             return (int) VP_LCORE_ID.invokeExact();
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -175,7 +177,7 @@ public final class Eal implements AutoCloseable {
             int rc = (int) RTE_EAL_CLEANUP.invokeExact();
             DpdkException.check(rc, "rte_eal_cleanup", DpdkException.NONE, DpdkException.NONE);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         } finally {
             try {
                 RuntimeDirectories.delete(runtimeDir);

@@ -1,5 +1,7 @@
 package io.vhostpath.dpdk;
 
+import io.vhostpath.netlink.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -77,7 +79,7 @@ public final class EthPort {
             }
             return new EthPort(Short.toUnsignedInt(id.get(JAVA_SHORT, 0)), name);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -98,7 +100,7 @@ public final class EthPort {
         try {
             return Short.toUnsignedInt((short) COUNT_AVAIL.invokeExact());
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -106,7 +108,7 @@ public final class EthPort {
         try {
             return (int) IS_VALID.invokeExact((short) port) == 1;
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -117,7 +119,7 @@ public final class EthPort {
             DpdkException.check(rc, "rte_eth_dev_get_name_by_port", port, NONE);
             return buf.getString(0);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -139,7 +141,7 @@ public final class EthPort {
                     u16(s, EthDevInfo.NB_RX_QUEUES_OFFSET), u16(s, EthDevInfo.NB_TX_QUEUES_OFFSET),
                     socket());
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -148,7 +150,7 @@ public final class EthPort {
         try {
             return (int) SOCKET_ID.invokeExact((short) id);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -164,7 +166,7 @@ public final class EthPort {
             int rc = (int) CONFIGURE.invokeExact((short) id, (short) rxQueues, (short) txQueues, conf);
             DpdkException.check(rc, "rte_eth_dev_configure", id, NONE);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -174,7 +176,7 @@ public final class EthPort {
                     MemorySegment.NULL, pool.segment());
             DpdkException.check(rc, "rte_eth_rx_queue_setup", id, queue);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -184,7 +186,7 @@ public final class EthPort {
                     MemorySegment.NULL);
             DpdkException.check(rc, "rte_eth_tx_queue_setup", id, queue);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -208,7 +210,7 @@ public final class EthPort {
             int rc = (int) handle.invokeExact((short) id);
             return DpdkException.check(rc, function, id, NONE);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -219,7 +221,7 @@ public final class EthPort {
             DpdkException.check(rc, "rte_eth_macaddr_get", id, NONE);
             return MacAddress.of(mac.toArray(JAVA_BYTE));
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -232,7 +234,7 @@ public final class EthPort {
             return new LinkStatus((flags & LinkStatus.STATUS_BIT) != 0, s.get(JAVA_INT, LinkStatus.SPEED_OFFSET),
                     (flags & LinkStatus.DUPLEX_BIT) != 0, (flags & LinkStatus.AUTONEG_BIT) != 0);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -246,7 +248,7 @@ public final class EthPort {
                     scratch.get(JAVA_LONG, EthStats.IMISSED_OFFSET), scratch.get(JAVA_LONG, EthStats.IERRORS_OFFSET),
                     scratch.get(JAVA_LONG, EthStats.OERRORS_OFFSET), scratch.get(JAVA_LONG, EthStats.RX_NOMBUF_OFFSET));
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -275,7 +277,7 @@ public final class EthPort {
             }
             return out;
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.vhostpath.dpdk;
 
+import io.vhostpath.netlink.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -70,7 +72,7 @@ public final class MbufBurst implements AutoCloseable {
             count = n;
             return n;
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -91,7 +93,7 @@ public final class MbufBurst implements AutoCloseable {
             count = left;
             return sent;
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -119,7 +121,7 @@ public final class MbufBurst implements AutoCloseable {
             count = n;
             return true;
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -129,7 +131,7 @@ public final class MbufBurst implements AutoCloseable {
             if (count > 0) FREE.invokeExact(base, count);
             count = 0;
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 

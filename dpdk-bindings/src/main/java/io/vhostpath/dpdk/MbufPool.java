@@ -1,5 +1,7 @@
 package io.vhostpath.dpdk;
 
+import io.vhostpath.netlink.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -52,7 +54,7 @@ public final class MbufPool implements AutoCloseable {
             }
             return new MbufPool(name, size, pool);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -71,7 +73,7 @@ public final class MbufPool implements AutoCloseable {
         try {
             return (int) AVAIL.invokeExact(pool);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -80,7 +82,7 @@ public final class MbufPool implements AutoCloseable {
         try {
             return (int) IN_USE.invokeExact(pool);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -92,7 +94,7 @@ public final class MbufPool implements AutoCloseable {
         try {
             FREE.invokeExact(pool);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 }

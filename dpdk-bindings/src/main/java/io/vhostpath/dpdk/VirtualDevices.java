@@ -1,5 +1,7 @@
 package io.vhostpath.dpdk;
 
+import io.vhostpath.netlink.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.invoke.MethodHandle;
@@ -23,7 +25,7 @@ public final class VirtualDevices {
                         "vdev=" + name + (args.isEmpty() ? "" : "," + args));
             }
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -33,7 +35,7 @@ public final class VirtualDevices {
             int rc = (int) UNINIT.invokeExact(arena.allocateFrom(name));
             DpdkException.check(rc, "rte_vdev_uninit", DpdkException.NONE, DpdkException.NONE);
         } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
+            throw Libc.rethrow(t);
         }
     }
 }

@@ -80,13 +80,28 @@ public final class Attributes {
 
     /** A NUL-terminated string (the NUL and anything after it dropped). */
     public Optional<String> string(int type) {
-        return value(type, 0, "string").map(v -> {
-            byte[] bytes = new byte[v.remaining()];
-            v.get(bytes);
-            int end = 0;
-            while (end < bytes.length && bytes[end] != 0) end++;
-            return new String(bytes, 0, end, StandardCharsets.UTF_8);
-        });
+        return value(type, 0, "string").map(Attributes::stringOf);
+    }
+
+    /** Every value of a repeated string attribute, in order. */
+    public List<String> strings(int type) {
+        return all(type).stream().map(Attributes::stringOf).toList();
+    }
+
+    /** Every value of a repeated u64 attribute, in order. */
+    public List<Long> u64s(int type) {
+        return all(type).stream().map(v -> {
+            if (v.remaining() < 8) throw new NetlinkFormatException("attribute " + type + " is " + v.remaining() + " bytes, a u64 needs 8");
+            return v.order(ByteOrder.nativeOrder()).getLong(0);
+        }).toList();
+    }
+
+    private static String stringOf(ByteBuffer v) {
+        byte[] bytes = new byte[v.remaining()];
+        v.duplicate().get(bytes);
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) end++;
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
     public Optional<byte[]> bytes(int type) {

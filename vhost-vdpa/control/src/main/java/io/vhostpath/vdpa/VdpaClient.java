@@ -145,16 +145,10 @@ public final class VdpaClient implements AutoCloseable {
 
     static VstatsQueue vstats(String name, Attributes a) {
         var counters = new LinkedHashMap<String, Long>();
-        var names = a.all(VdpaNetlink.ATTR_DEV_VENDOR_ATTR_NAME);
-        var values = a.all(VdpaNetlink.ATTR_DEV_VENDOR_ATTR_VALUE);
-        for (int i = 0; i < Math.min(names.size(), values.size()); i++) {
-            var n = names.get(i);
-            byte[] bytes = new byte[n.remaining()];
-            n.get(bytes);
-            int end = 0;
-            while (end < bytes.length && bytes[end] != 0) end++;
-            counters.put(new String(bytes, 0, end), values.get(i).order(java.nio.ByteOrder.nativeOrder()).getLong(0));
-        }
+        // The kernel sends name, value, name, value ...: the i-th name goes with the i-th value.
+        var names = a.strings(VdpaNetlink.ATTR_DEV_VENDOR_ATTR_NAME);
+        var values = a.u64s(VdpaNetlink.ATTR_DEV_VENDOR_ATTR_VALUE);
+        for (int i = 0; i < Math.min(names.size(), values.size()); i++) counters.put(names.get(i), values.get(i));
         return new VstatsQueue(name, a.u32(VdpaNetlink.ATTR_DEV_QUEUE_INDEX).orElse(-1L).intValue(),
                 a.u64(VdpaNetlink.ATTR_DEV_NEGOTIATED_FEATURES).orElse(0L), counters);
     }
