@@ -8,6 +8,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -38,6 +39,9 @@ public final class Eal implements AutoCloseable {
     public static final int LCORE_ID_ANY = -1;
 
     private static final AtomicReference<Eal> CURRENT = new AtomicReference<>();
+    private static volatile boolean abandoned;
+    /** How long an interrupted init still gets to return before it is abandoned. */
+    private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
 
     private final List<String> arguments;
     private final Path runtimeDir;
@@ -52,14 +56,26 @@ public final class Eal implements AutoCloseable {
         return init(options.toArguments());
     }
 
+    public static Eal init(EalOptions options, Duration timeout) {
+        return init(options.toArguments(), timeout);
+    }
+
+    public static Eal init(List<String> arguments) {
+        return init(arguments, null);
+    }
+
     /**
-     * Initialises EAL with {@code arguments} (argv[0] first). Fails with {@link DpdkException} naming
-     * {@code rte_errno} when EAL refuses them, and with {@link IllegalStateException} on a second init.
+     * Initialises EAL with {@code arguments} (argv[0] first), waiting at most {@code timeout} (null: no
+     * limit). Fails with {@link DpdkException} naming {@code rte_errno} when EAL refuses them, with
+     * {@link EalStartAbandonedException} when the wait ends first (timeout, or the caller's thread interrupted
+     * and init still running 5 s later), and with {@link IllegalStateException} on a second init. An interrupted
+     * init that does return is returned, with the caller's interrupt status set again.
      */
-    public static synchronized Eal init(List<String> arguments) {
+    public static synchronized Eal init(List<String> arguments, Duration timeout) {
         if (CURRENT.get() != null) {
             throw new IllegalStateException("EAL is already initialised in this process (args=" + CURRENT.get().arguments + ")");
         }
+        if (abandoned) throw new IllegalStateException("an earlier rte_eal_init was abandoned while still running");
         var result = new int[2];
         // argv strings must outlive init: EAL keeps pointers to some of them.
         Arena argvArena = Arena.global();
@@ -75,12 +91,24 @@ public final class Eal implements AutoCloseable {
                 throw Libc.rethrow(t);
             }
         });
+        // rte_eal_init cannot be cancelled: a caller that stops waiting leaves it running, and the process is
+        // expected to exit.
+        init.setDaemon(true);
         init.start();
         try {
-            init.join();
+            if (timeout == null) init.join();
+            else init.join(timeout);
         } catch (InterruptedException e) {
+            // An init that returns can be cleaned up in full; one abandoned leaves what it creates after we left.
+            if (!finishes(init, INTERRUPT_GRACE)) {
+                abandoned = true;
+                throw new EalStartAbandonedException("interrupted while rte_eal_init was running", e);
+            }
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while EAL initialised", e);
+        }
+        if (init.isAlive()) {
+            abandoned = true;
+            throw new EalStartAbandonedException("rte_eal_init did not return within " + timeout.toMillis() + " ms", null);
         }
         if (result[0] < 0) {
             throw new DpdkException("rte_eal_init", DpdkException.NONE, DpdkException.NONE, result[1],
@@ -89,6 +117,14 @@ public final class Eal implements AutoCloseable {
         var eal = new Eal(List.copyOf(arguments), runtimeDir());
         CURRENT.set(eal);
         return eal;
+    }
+
+    private static boolean finishes(Thread init, Duration within) {
+        try {
+            return init.join(within);
+        } catch (InterruptedException again) {
+            return !init.isAlive();
+        }
     }
 
     /** The initialised EAL of this process, if any. */

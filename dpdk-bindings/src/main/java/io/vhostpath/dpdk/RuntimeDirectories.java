@@ -27,6 +27,15 @@ public final class RuntimeDirectories {
         }
     }
 
+    /** {@link #delete}, for clean-up paths where a failure changes nothing the caller could act on. */
+    public static void deleteQuietly(Path dir) {
+        try {
+            delete(dir);
+        } catch (IOException e) {
+            // Left for the stale sweep of the next start.
+        }
+    }
+
     /**
      * Removes the directories under {@code root} whose name matches {@code owner} (group 1: a pid) and whose
      * process is gone: what a killed process could not clean up. Best effort; returns what was removed.

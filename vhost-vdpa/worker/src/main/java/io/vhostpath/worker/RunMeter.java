@@ -35,6 +35,7 @@ final class RunMeter {
     private long allocated() {
         long sum = 0;
         for (PollingAgent a : agents) {
+            if (a.threadId() <= 0) continue; // never started
             long b = threads.getThreadAllocatedBytes(a.threadId());
             if (b > 0) sum += b;
         }

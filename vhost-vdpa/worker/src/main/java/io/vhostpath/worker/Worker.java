@@ -61,6 +61,8 @@ public final class Worker implements AutoCloseable {
     private boolean useHugepages;
     private String closeReport = "";
     private boolean allMbufsReturned = true;
+    private InFlight inFlight = InFlight.NONE;
+    private int mbufsInUse;
     private List<Path> removedStale = List.of();
 
     /** The default {@code --file-prefix}: {@code vhostpath-<pid>}. */
@@ -102,6 +104,9 @@ public final class Worker implements AutoCloseable {
 
         List<EthPort> ports = new ArrayList<>();
         for (PortSpec spec : specs) ports.add(startPort(spec));
+        // Popped after every polling thread has stopped and before the ports stop (a stopped port no longer
+        // receives): what is still in flight goes back to the pool.
+        teardown.push(() -> inFlight = InFlight.drain(rings, ports, config.queues(), pool));
 
         var countersValues = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_COUNTERS * 128));
         var countersMeta = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_COUNTERS * 512));
@@ -155,7 +160,7 @@ public final class Worker implements AutoCloseable {
                 false, null, config.ealExtra());
         if (useHugepages) options = options.withMemoryMb(0);
         try {
-            eal = Eal.init(options);
+            eal = Eal.init(options, config.startTimeout());
         } catch (DpdkException e) {
             throw new WorkerError("EAL refused to start: " + e.getMessage(),
                     "check the EAL arguments (--eal) and that no other process uses --file-prefix " + config.filePrefix(), e);
@@ -261,13 +266,19 @@ public final class Worker implements AutoCloseable {
     /** False when teardown found mbufs missing from the pool. */
     public boolean allMbufsReturned() { return allMbufsReturned; }
 
+    /** Mbufs missing from the pool at teardown (0 when all came back). */
+    public int mbufsInUse() { return mbufsInUse; }
+
+    /** The mbufs teardown found in flight and returned. */
+    public InFlight inFlight() { return inFlight; }
+
     /** What teardown found: mbufs returned, leftovers removed. Empty before close. */
     public String closeReport() { return closeReport; }
 
     /**
-     * Stops polling (each thread returns the mbufs it holds), drains the pipeline rings, stops and closes the
-     * ports (their rings' mbufs go back), checks the pool is full again, frees it, and ends EAL, removing its
-     * runtime directory.
+     * Stops polling (each thread returns the mbufs it holds), returns what is in flight (pipeline rings, port
+     * receive queues), stops and closes the ports, checks the pool is full again, frees it, and ends EAL,
+     * removing its runtime directory.
      */
     @Override
     public void close() {
@@ -276,14 +287,12 @@ public final class Worker implements AutoCloseable {
         while (!teardown.isEmpty()) {
             AutoCloseable step = teardown.pop();
             if (step == pool) {
-                int drained = 0;
-                for (PipelineRings r : rings) drained += r.drain();
-                int inUse = pool.inUse();
-                allMbufsReturned = inUse == 0;
-                report.append(inUse == 0
+                mbufsInUse = pool.inUse();
+                allMbufsReturned = mbufsInUse == 0;
+                report.append(mbufsInUse == 0
                         ? "mbufs: all " + pool.size() + " back in pool '" + pool.name() + "'"
-                        : "mbufs: " + inUse + " of " + pool.size() + " NOT returned to pool '" + pool.name() + "'");
-                if (drained > 0) report.append(" (").append(drained).append(" freed from pipeline rings)");
+                        : "mbufs: " + mbufsInUse + " of " + pool.size() + " NOT returned to pool '" + pool.name() + "'");
+                report.append(inFlight.describe());
             }
             try {
                 step.close();

@@ -34,14 +34,19 @@ import java.util.List;
  * @param sourceMac     source MAC of generated packets, or null for the port's own
  * @param destinationMac destination MAC of generated packets
  * @param summaryJson   file to write the final summary to as JSON, or null
+ * @param startTimeout  longest wait for EAL to start (it probes the ports: a silent vhost-user peer blocks it)
  */
 public record WorkerConfig(List<String> ports, Mode mode, int queues, List<Integer> cpus, int burst, int descriptors,
                            int mbufs, int frameSize, long ratePps, int seedBursts, int txRetries, IdleMode idle,
                            boolean pipeline, Duration duration, Duration statsInterval, Hugepages hugepages,
                            int memoryMb, String filePrefix, List<String> ealExtra, InetSocketAddress http,
-                           MacAddress sourceMac, MacAddress destinationMac, java.nio.file.Path summaryJson) {
+                           MacAddress sourceMac, MacAddress destinationMac, java.nio.file.Path summaryJson,
+                           Duration startTimeout) {
 
     public enum Hugepages { AUTO, ON, OFF }
+
+    /** The highest generator rate: far above any port, and low enough that pacing arithmetic cannot overflow. */
+    public static final long MAX_RATE = 1_000_000_000L;
 
     public WorkerConfig {
         ports = List.copyOf(ports);
@@ -56,10 +61,13 @@ public record WorkerConfig(List<String> ports, Mode mode, int queues, List<Integ
         require(frameSize >= PacketTemplate.MIN_FRAME && frameSize <= PacketTemplate.MAX_FRAME, "--size", frameSize,
                 PacketTemplate.MIN_FRAME + ".." + PacketTemplate.MAX_FRAME + " (bytes, FCS excluded; the probe needs "
                         + PacketTemplate.MIN_FRAME + ")");
-        require(ratePps >= 0, "--rate", ratePps, ">= 0");
+        require(ratePps >= 0 && ratePps <= MAX_RATE, "--rate", ratePps, "0.." + MAX_RATE + " (packets/s per queue)");
         require(seedBursts >= 0 && seedBursts <= 64, "--tx-first", seedBursts, "0..64");
         require(txRetries >= 0, "--tx-retries", txRetries, ">= 0");
         require(memoryMb >= 64, "--memory", memoryMb, ">= 64 (MB)");
+        if (startTimeout.isZero() || startTimeout.isNegative()) {
+            throw new WorkerError("--start-timeout must be positive", "give e.g. --start-timeout 60s");
+        }
         if (duration.isNegative()) throw new WorkerError("--duration " + duration + " is negative", "give e.g. --duration 10s, or 0 to run until stopped");
         if (pipeline && mode != Mode.IO && mode != Mode.MACSWAP) {
             throw new WorkerError("--pipeline works with --mode io or macswap, not " + mode.name().toLowerCase(),

@@ -103,6 +103,16 @@ public final class WorkerMain implements Callable<Integer> {
     @Option(names = "--summary-json", paramLabel = "FILE", description = "also write the final summary as JSON")
     Path summaryJson;
 
+    @Option(names = "--start-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "longest wait for EAL and the ports to come up (default: ${DEFAULT-VALUE})")
+    String startTimeout;
+
+    private final StopSignal stop;
+
+    WorkerMain(StopSignal stop) {
+        this.stop = stop;
+    }
+
     @Override
     public Integer call() {
         Dpdk.ensureLoaded();
@@ -111,8 +121,9 @@ public final class WorkerMain implements Callable<Integer> {
                 duration("--duration", duration), duration("--stats-interval", statsInterval),
                 enumValue(WorkerConfig.Hugepages.class, "--hugepages", hugepages), memory,
                 filePrefix != null ? filePrefix : "vhostpath-" + ProcessHandle.current().pid(), eal, address(http),
-                srcMac == null ? null : mac("--src-mac", srcMac), mac("--dst-mac", dstMac), summaryJson);
-        return new WorkerRun(config, duration("--warmup", warmup), System.out).run();
+                srcMac == null ? null : mac("--src-mac", srcMac), mac("--dst-mac", dstMac), summaryJson,
+                duration("--start-timeout", startTimeout));
+        return new WorkerRun(config, duration("--warmup", warmup), stop, System.out).run();
     }
 
     private static <E extends Enum<E>> E enumValue(Class<E> type, String option, String value) {
@@ -124,17 +135,29 @@ public final class WorkerMain implements Callable<Integer> {
         }
     }
 
+    /** The longest duration any option takes: far beyond a run, far below where nanosecond arithmetic overflows. */
+    static final Duration MAX_DURATION = Duration.ofDays(3650);
+
     static Duration duration(String option, String text) {
-        var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)?").matcher(text.trim());
+        var m = java.util.regex.Pattern.compile("(\\d{1,18})(ms|s|m|h)?").matcher(text.trim());
         if (!m.matches()) throw new WorkerError(option + " '" + text + "' is not a duration", "write e.g. 500ms, 10s, 2m or 0");
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
+        Duration d;
+        try {
+            d = switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofSeconds(n);
+            };
+        } catch (ArithmeticException e) {
+            d = MAX_DURATION.plusDays(1);
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw new WorkerError(option + " '" + text + "' is too long", "use at most " + MAX_DURATION.toHours() + "h (0 runs until stopped)");
+        }
+        return d;
     }
 
     private static MacAddress mac(String option, String text) {
@@ -156,7 +179,11 @@ public final class WorkerMain implements Callable<Integer> {
     }
 
     public static int execute(String... args) {
-        var cli = new CommandLine(new WorkerMain());
+        return execute(StopSignal.install(), args);
+    }
+
+    static int execute(StopSignal stop, String... args) {
+        var cli = new CommandLine(new WorkerMain(stop));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof WorkerError w) {
                 System.err.println("vhostpath-worker: error: " + w.getMessage());

@@ -8,7 +8,8 @@ import io.vhostpath.worker.stats.PortSnapshot;
 import io.vhostpath.worker.stats.Snapshot;
 import io.vhostpath.worker.stats.SnapshotFormats;
 import io.vhostpath.worker.stats.TextFormat;
-import sun.misc.Signal;
+import io.vhostpath.dpdk.EalStartAbandonedException;
+import io.vhostpath.dpdk.RuntimeDirectories;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,19 +31,36 @@ final class WorkerRun {
     private final WorkerConfig config;
     private final Duration warmup;
     private final PrintStream out;
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final StopSignal stop;
     private volatile Snapshot latest;
+    /** The summary document, once the run has been measured; written with the teardown's findings. */
+    private Map<String, Object> summary;
 
-    WorkerRun(WorkerConfig config, Duration warmup, PrintStream out) {
+    WorkerRun(WorkerConfig config, Duration warmup, StopSignal stop, PrintStream out) {
         this.config = config;
+        this.stop = stop;
         this.warmup = warmup;
         this.out = out;
         this.latest = Snapshot.empty(config.mode().name().toLowerCase());
     }
 
     int run() {
-        for (String name : List.of("INT", "TERM")) Signal.handle(new Signal(name), s -> stop.countDown());
-        Worker worker = Worker.start(config, Path.of("/proc"));
+        Worker worker;
+        stop.starting();
+        try {
+            worker = Worker.start(config, Path.of("/proc"));
+        } catch (EalStartAbandonedException e) {
+            // EAL goes on starting on its own thread; remove what it made so far and let the process exit.
+            RuntimeDirectories.deleteQuietly(RuntimeDirectories.ROOT.resolve(config.filePrefix()));
+            if (!stop.requested()) {
+                throw new WorkerError("EAL did not finish starting within " + config.startTimeout().toMillis() + " ms",
+                        "is a vhost-user backend accepting but not answering? raise --start-timeout if start-up is just slow");
+            }
+            out.println("vhostpath-worker: stopped while EAL was starting; nothing ran");
+            return 0;
+        } finally {
+            stop.started();
+        }
         int rc = 1;
         try {
             rc = serve(worker);
@@ -51,7 +68,25 @@ final class WorkerRun {
             String leftover = closeQuietly(worker);
             out.println(worker.closeReport() + leftover);
         }
-        return worker.allMbufsReturned() ? rc : 3;
+        rc = worker.allMbufsReturned() ? rc : 3;
+        if (summary != null && config.summaryJson() != null) writeSummary(worker, rc);
+        return rc;
+    }
+
+    /** The summary JSON: the measured figures, then what teardown found, and the exit code. */
+    private void writeSummary(Worker worker, int rc) {
+        var teardown = new LinkedHashMap<String, Object>();
+        teardown.put("mbufs_in_use", worker.mbufsInUse());
+        teardown.put("freed_from_pipeline_rings", worker.inFlight().fromPipelineRings());
+        teardown.put("freed_from_port_queues", worker.inFlight().fromPortQueues());
+        teardown.put("runtime_dir_removed", !Files.exists(worker.eal().runtimeDirectory()));
+        summary.put("teardown", teardown);
+        summary.put("exit_code", rc);
+        try {
+            Files.writeString(config.summaryJson(), Json.write(summary) + "\n");
+        } catch (IOException e) {
+            throw new WorkerError("cannot write " + config.summaryJson() + ": " + e.getMessage(), "give a writable --summary-json path");
+        }
     }
 
     private int serve(Worker worker) {
@@ -134,14 +169,7 @@ final class WorkerRun {
 
     /** Waits until {@code untilNanos} (at most 100 ms); true once SIGINT/SIGTERM arrived. */
     private boolean stopped(long untilNanos) {
-        long wait = Math.min(untilNanos - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
-        try {
-            if (wait > 0) stop.await(wait, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
-        return stop.getCount() == 0;
+        return stop.await(Math.min(untilNanos - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100)));
     }
 
     private static List<PortCounters> totals(Snapshot s) {
@@ -188,25 +216,18 @@ final class WorkerRun {
         out.printf(Locale.ROOT, "  polling threads allocated %d B (%.4f B/packet); GCs in the window: %d%n",
                 jvm.allocatedBytes(), perPacket, jvm.gcs());
         boolean failed = worker.pollingFailure() != null;
-        if (config.summaryJson() != null) {
-            var doc = new LinkedHashMap<String, Object>();
-            doc.put("mode", end.mode());
-            doc.put("queues", config.queues());
-            doc.put("burst", config.burst());
-            doc.put("frame_size", config.frameSize());
-            doc.put("hugepages", worker.usesHugepages());
-            doc.put("measured_seconds", seconds);
-            doc.put("ports", ports);
-            doc.put("allocated_bytes", jvm.allocatedBytes());
-            doc.put("bytes_per_packet", perPacket);
-            doc.put("gcs", jvm.gcs());
-            doc.put("polling_failed", failed);
-            try {
-                Files.writeString(config.summaryJson(), Json.write(doc) + "\n");
-            } catch (IOException e) {
-                throw new WorkerError("cannot write " + config.summaryJson() + ": " + e.getMessage(), "give a writable --summary-json path");
-            }
-        }
+        summary = new LinkedHashMap<>();
+        summary.put("mode", end.mode());
+        summary.put("queues", config.queues());
+        summary.put("burst", config.burst());
+        summary.put("frame_size", config.frameSize());
+        summary.put("hugepages", worker.usesHugepages());
+        summary.put("measured_seconds", seconds);
+        summary.put("ports", ports);
+        summary.put("allocated_bytes", jvm.allocatedBytes());
+        summary.put("bytes_per_packet", perPacket);
+        summary.put("gcs", jvm.gcs());
+        summary.put("polling_failed", failed);
         return failed ? 3 : 0;
     }
 }

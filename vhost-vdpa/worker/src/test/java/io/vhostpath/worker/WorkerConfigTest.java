@@ -23,7 +23,8 @@ class WorkerConfigTest {
     static WorkerConfig config(List<String> ports, Mode mode, int queues, int mbufs, boolean pipeline) {
         return new WorkerConfig(ports, mode, queues, List.of(), 32, 1024, mbufs, 64, 0, 0, 64,
                 WorkerConfig.IdleMode.BUSY, pipeline, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                WorkerConfig.Hugepages.AUTO, 1024, "p", List.of(), null, null, Worker.DEFAULT_PEER, null);
+                WorkerConfig.Hugepages.AUTO, 1024, "p", List.of(), null, null, Worker.DEFAULT_PEER, null,
+                Duration.ofSeconds(60));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.vhostpath.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The packaged worker run as users run it: {@code java -jar vhostpath-worker.jar ...} in its own process. */
 final class WorkerProcess implements AutoCloseable {
@@ -15,15 +20,20 @@ final class WorkerProcess implements AutoCloseable {
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static int started;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     final String prefix;
     final Path stdout;
     final Path stderr;
+    /** Where the worker writes its summary: the test's {@code --summary-json}, or one of our own. */
+    final Path summaryJson;
     final Process process;
 
-    private WorkerProcess(List<String> command, Path logs, String prefix) throws IOException {
+    private WorkerProcess(List<String> command, Path logs, String prefix, Path summaryJson) throws IOException {
         this.prefix = prefix;
         this.stdout = Files.createTempFile(logs, prefix, ".out");
         this.stderr = Files.createTempFile(logs, prefix, ".err");
+        this.summaryJson = summaryJson;
         this.process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     }
 
@@ -39,7 +49,26 @@ final class WorkerProcess implements AutoCloseable {
         cmd.addAll(List.of(JAVA, "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--file-prefix", prefix));
-        return new WorkerProcess(cmd, logs, prefix);
+        int given = cmd.indexOf("--summary-json");
+        Path summary = given >= 0 ? Path.of(cmd.get(given + 1)) : logs.resolve(prefix + ".summary.json");
+        if (given < 0) cmd.addAll(List.of("--summary-json", summary.toString()));
+        return new WorkerProcess(cmd, logs, prefix, summary);
+    }
+
+    /** The summary the worker wrote at exit: measured figures, then {@code teardown} and {@code exit_code}. */
+    JsonNode summary() throws IOException {
+        if (!Files.exists(summaryJson)) throw new AssertionError("no summary at " + summaryJson + ":\n" + out() + err());
+        return JSON.readTree(summaryJson.toFile());
+    }
+
+    /** Exit code 0, the summary says every mbuf came back and the runtime dir went, and nothing is left. */
+    void assertCleanExit(int rc) throws IOException {
+        assertEquals(0, rc, () -> out() + err());
+        JsonNode s = summary();
+        assertEquals(0, s.path("exit_code").asInt(-1), s::toString);
+        assertEquals(0, s.path("teardown").path("mbufs_in_use").asInt(-1), s::toString);
+        assertTrue(s.path("teardown").path("runtime_dir_removed").asBoolean(), s::toString);
+        assertNothingLeft();
     }
 
     int await(long seconds) throws InterruptedException {

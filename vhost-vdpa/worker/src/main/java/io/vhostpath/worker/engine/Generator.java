@@ -42,7 +42,7 @@ final class Generator implements AutoCloseable {
         int n = burst.capacity();
         long now = System.nanoTime();
         if (ratePps > 0) {
-            long due = (now - startNanos) * ratePps / 1_000_000_000L - generated;
+            long due = dueBy(now - startNanos, ratePps) - generated;
             if (due <= 0) return 0;
             if (due < n) n = (int) due;
         }
@@ -56,6 +56,16 @@ final class Generator implements AutoCloseable {
         }
         generated += n;
         return n;
+    }
+
+    /**
+     * Packets due {@code elapsedNanos} into a run at {@code ratePps}. Whole seconds and the rest apart: the
+     * plain product overflows a long after 15 minutes at 10 Mpps.
+     */
+    static long dueBy(long elapsedNanos, long ratePps) {
+        long seconds = elapsedNanos / 1_000_000_000L;
+        long rest = elapsedNanos % 1_000_000_000L;
+        return seconds * ratePps + rest * ratePps / 1_000_000_000L;
     }
 
     @Override

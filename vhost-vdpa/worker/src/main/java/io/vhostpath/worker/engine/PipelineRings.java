@@ -1,12 +1,14 @@
 package io.vhostpath.worker.engine;
 
 import io.vhostpath.dpdk.MbufBurst;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
+import java.util.function.LongConsumer;
 
 /**
  * The two single-producer single-consumer rings between a polling agent and its application stage. A
@@ -14,6 +16,8 @@ import java.nio.ByteBuffer;
  */
 public final class PipelineRings {
     static final int BURST_MESSAGE = 1;
+    /** The largest burst a message carries (the worker's --burst bound). */
+    static final int MAX_BURST = 512;
 
     final RingBuffer toStage;
     final RingBuffer fromStage;
@@ -42,16 +46,32 @@ public final class PipelineRings {
 
     /** Frees every mbuf still in either ring (after both threads have stopped); returns how many. */
     public int drain() {
-        var scratch = new MbufBurst(4096);
-        int[] freed = new int[1];
-        for (RingBuffer ring : new RingBuffer[] {toStage, fromStage}) {
-            ring.read((type, buffer, index, length) -> {
-                for (int i = 0; i < length / 8; i++) scratch.add(buffer.getLong(index + 8 * i));
-                freed[0] += scratch.count();
-                scratch.free();
-            }, Integer.MAX_VALUE);
+        try (var scratch = new MbufBurst(MAX_BURST)) {
+            int freed = drainTo(mbuf -> {
+                scratch.add(mbuf);
+                if (scratch.count() == scratch.capacity()) scratch.free();
+            });
+            scratch.free();
+            return freed;
         }
-        scratch.close();
-        return freed[0];
+    }
+
+    /**
+     * Hands every mbuf address still in either ring to {@code sink}, oldest first. One {@code read} stops at
+     * the physical end of the buffer, so it loops until both rings are empty.
+     */
+    int drainTo(LongConsumer sink) {
+        int[] taken = new int[1];
+        MessageHandler handler = (type, buffer, index, length) -> {
+            for (int i = 0; i < length / 8; i++) sink.accept(buffer.getLong(index + 8 * i));
+            taken[0] += length / 8;
+        };
+        // What came back from the stage was sent to it before anything still waiting for it.
+        for (RingBuffer ring : new RingBuffer[] {fromStage, toStage}) {
+            while (ring.read(handler, Integer.MAX_VALUE) > 0) {
+                // again: the first read ended at the buffer's end
+            }
+        }
+        return taken[0];
     }
 }

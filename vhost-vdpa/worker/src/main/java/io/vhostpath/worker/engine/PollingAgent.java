@@ -31,9 +31,9 @@ public final class PollingAgent implements Agent {
 
     @Override
     public void onStart() {
+        threadId = Thread.currentThread().threadId();
         if (cpu != ANY_CPU) CpuAffinity.pin(cpu);
         lcore = eal.registerThread();
-        threadId = Thread.currentThread().threadId();
         for (Engine engine : engines) engine.start();
     }
 
@@ -58,7 +58,7 @@ public final class PollingAgent implements Agent {
     /** The lcore id EAL gave this thread, once started. */
     public int lcore() { return lcore; }
 
-    /** The polling thread's id, once started (for allocation accounting). */
+    /** The polling thread's id once started (for allocation accounting), 0 before. */
     public long threadId() { return threadId; }
 
     public int cpu() { return cpu; }

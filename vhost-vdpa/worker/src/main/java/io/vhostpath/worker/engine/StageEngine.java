@@ -32,7 +32,7 @@ public final class StageEngine implements Engine {
                 dropped += kept.count();
                 kept.free();
             }
-            if (dropped > 0) counters.dropped.getAndAddRelease(dropped);
+            if (dropped > 0) counters.stageDropped.getAndAddRelease(dropped);
         };
     }
 

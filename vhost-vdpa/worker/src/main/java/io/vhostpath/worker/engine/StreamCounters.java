@@ -5,12 +5,13 @@ import org.agrona.concurrent.status.CountersManager;
 
 /**
  * Counters of one stream, each on its own cache lines (Agrona's {@link CountersManager} pads every value to
- * 128 bytes). One polling thread writes them with release stores; the stats thread reads them.
+ * 128 bytes). Each counter has one writer, which updates it with release stores; the stats thread reads and
+ * adds them up. All but {@link #stageDropped} belong to the stream's polling thread.
  */
 public final class StreamCounters {
     public final AtomicCounter rxPackets;
     public final AtomicCounter txPackets;
-    /** Packets freed without being sent: TX full after the retries, a pipeline ring full, or an application verdict. */
+    /** Packets freed without being sent: TX full after the retries, or the ring to the stage full. */
     public final AtomicCounter dropped;
     /** Generator bursts skipped because the pool was empty. */
     public final AtomicCounter allocFailures;
@@ -20,6 +21,8 @@ public final class StreamCounters {
     public final AtomicCounter reordered;
     /** Received packets that carry no vhostpath probe. */
     public final AtomicCounter foreign;
+    /** Packets the application stage freed (pipeline mode): written by the stage thread alone. */
+    public final AtomicCounter stageDropped;
 
     public StreamCounters(CountersManager counters, Stream stream) {
         String s = "stream=" + stream.index() + " ";
@@ -30,5 +33,6 @@ public final class StreamCounters {
         lost = counters.newCounter(s + "lost");
         reordered = counters.newCounter(s + "reordered");
         foreign = counters.newCounter(s + "foreign");
+        stageDropped = counters.newCounter(s + "stage_dropped");
     }
 }

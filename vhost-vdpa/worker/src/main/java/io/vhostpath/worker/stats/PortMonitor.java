@@ -38,7 +38,7 @@ public final class PortMonitor {
         EthStats s = port.stats();
         long dropped = 0, alloc = 0, lost = 0, reordered = 0, foreign = 0;
         for (StreamCounters c : sending) {
-            dropped += c.dropped.getAcquire();
+            dropped += c.dropped.getAcquire() + c.stageDropped.getAcquire();
             alloc += c.allocFailures.getAcquire();
         }
         for (StreamCounters c : receiving) {
