@@ -1,6 +1,8 @@
 package io.vhostpath.dpdk;
 
-import io.vhostpath.netlink.Libc;
+import io.vhostpath.net.MacAddress;
+
+import io.vhostpath.sys.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

@@ -1,6 +1,6 @@
 package io.vhostpath.dpdk;
 
-import io.vhostpath.netlink.Libc;
+import io.vhostpath.sys.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

@@ -3,7 +3,7 @@ package io.vhostpath.worker.engine;
 import io.vhostpath.dpdk.Eal;
 import io.vhostpath.dpdk.EalOptions;
 import io.vhostpath.dpdk.EthPort;
-import io.vhostpath.dpdk.MacAddress;
+import io.vhostpath.net.MacAddress;
 import io.vhostpath.dpdk.Mbuf;
 import io.vhostpath.dpdk.MbufBurst;
 import io.vhostpath.dpdk.MbufPool;

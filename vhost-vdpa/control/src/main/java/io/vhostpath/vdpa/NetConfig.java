@@ -1,6 +1,6 @@
 package io.vhostpath.vdpa;
 
-import java.util.HexFormat;
+import io.vhostpath.net.MacAddress;
 
 /**
  * A virtio-net vDPA device's configuration ({@code VDPA_CMD_DEV_CONFIG_GET}). Absent values are null.
@@ -10,7 +10,7 @@ import java.util.HexFormat;
  *                            null when not reported
  * @param negotiatedFeatures  features the driver negotiated (0 before a driver attached)
  */
-public record NetConfig(String name, byte[] mac, Integer status, Integer mtu, Integer maxVqPairs, long negotiatedFeatures,
+public record NetConfig(String name, MacAddress mac, Integer status, Integer mtu, Integer maxVqPairs, long negotiatedFeatures,
                         Long deviceFeatures) {
     public static final int VIRTIO_NET_S_ANNOUNCE = 2;
 
@@ -22,9 +22,5 @@ public record NetConfig(String name, byte[] mac, Integer status, Integer mtu, In
     /** VIRTIO_NET_S_ANNOUNCE, or null when the status is not reported. */
     public Boolean linkAnnounce() {
         return status == null ? null : (status & VIRTIO_NET_S_ANNOUNCE) != 0;
-    }
-
-    public String macText() {
-        return mac == null ? null : HexFormat.ofDelimiter(":").formatHex(mac);
     }
 }

@@ -1,5 +1,6 @@
 package io.vhostpath.vdpa;
 
+import io.vhostpath.net.MacAddress;
 import io.vhostpath.netlink.Attributes;
 import io.vhostpath.netlink.GenericNetlink;
 import io.vhostpath.netlink.MessageWriter;
@@ -60,7 +61,7 @@ public final class VdpaClient implements AutoCloseable {
                 VdpaNetlink.VERSION, w -> {
                     putMgmtHandle(w, d.mgmtDevice());
                     w.string(VdpaNetlink.ATTR_DEV_NAME, d.name());
-                    if (d.mac() != null) w.bytes(VdpaNetlink.ATTR_DEV_NET_CFG_MACADDR, d.mac());
+                    if (d.mac() != null) w.bytes(VdpaNetlink.ATTR_DEV_NET_CFG_MACADDR, d.mac().toBytes());
                     if (d.mtu() != null) w.u16(VdpaNetlink.ATTR_DEV_NET_CFG_MTU, d.mtu());
                     if (d.maxVqPairs() != null) w.u16(VdpaNetlink.ATTR_DEV_NET_CFG_MAX_VQP, d.maxVqPairs());
                 });
@@ -94,11 +95,10 @@ public final class VdpaClient implements AutoCloseable {
      * Sets the MAC of an existing device ({@code VDPA_CMD_DEV_ATTR_SET}, Linux 6.12+). Older kernels answer
      * EOPNOTSUPP, and management devices without the capability refuse it: both come back as the kernel said.
      */
-    public void setMac(String name, byte[] mac) {
-        if (mac.length != 6) throw new IllegalArgumentException("mac: 6 bytes, got " + mac.length);
+    public void setMac(String name, MacAddress mac) {
         genl.request("vdpa dev set " + name + " mac", family(), VdpaNetlink.CMD_DEV_ATTR_SET, VdpaNetlink.VERSION, w -> {
             w.string(VdpaNetlink.ATTR_DEV_NAME, name);
-            w.bytes(VdpaNetlink.ATTR_DEV_NET_CFG_MACADDR, mac);
+            w.bytes(VdpaNetlink.ATTR_DEV_NET_CFG_MACADDR, mac.toBytes());
         });
     }
 
@@ -134,7 +134,7 @@ public final class VdpaClient implements AutoCloseable {
 
     static NetConfig config(Attributes a) {
         return new NetConfig(required(a, VdpaNetlink.ATTR_DEV_NAME, "device name"),
-                a.bytes(VdpaNetlink.ATTR_DEV_NET_CFG_MACADDR).orElse(null),
+                a.bytes(VdpaNetlink.ATTR_DEV_NET_CFG_MACADDR).filter(b -> b.length == 6).map(MacAddress::of).orElse(null),
                 // u8 in the UAPI comment, u16 on the wire from 5.x kernels on: read what is there.
                 a.u16(VdpaNetlink.ATTR_DEV_NET_STATUS).or(() -> a.u8(VdpaNetlink.ATTR_DEV_NET_STATUS)).orElse(null),
                 a.u16(VdpaNetlink.ATTR_DEV_NET_CFG_MTU).orElse(null),

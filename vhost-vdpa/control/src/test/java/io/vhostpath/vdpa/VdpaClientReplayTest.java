@@ -1,10 +1,10 @@
 package io.vhostpath.vdpa;
 
+import io.vhostpath.net.MacAddress;
 import io.vhostpath.netlink.NetlinkException;
 import io.vhostpath.netlink.ReplayTransport;
 import org.junit.jupiter.api.Test;
 
-import java.util.HexFormat;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The client on netlink bytes recorded from a real 6.12 kernel with vdpa_sim_net (src/test/resources/netlink). */
 class VdpaClientReplayTest {
-    private static final HexFormat MAC = HexFormat.ofDelimiter(":");
 
     @Test
     void management_devices_decode_from_the_kernels_dump() {
@@ -33,11 +32,11 @@ class VdpaClientReplayTest {
     @Test
     void add_show_config_list_delete_match_the_recorded_conversation() {
         try (var c = new VdpaClient(ReplayTransport.of("dev-add-get-config-del"))) {
-            c.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MAC.parseHex("02:11:22:33:44:55")).withMtu(1400));
+            c.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse("02:11:22:33:44:55")).withMtu(1400));
             var d = c.device("vdpa0");
             assertEquals(new VdpaDevice("vdpa0", "vdpasim_net", 1, 0, 3, 256, d.minVqSize()), d);
             var config = c.config("vdpa0");
-            assertEquals("02:11:22:33:44:55", config.macText());
+            assertEquals(MacAddress.parse("02:11:22:33:44:55"), config.mac());
             assertEquals(1400, config.mtu());
             assertEquals(List.of(d), c.devices());
             c.delete("vdpa0");

@@ -4,7 +4,7 @@ import io.vhostpath.dpdk.DpdkException;
 import io.vhostpath.dpdk.Eal;
 import io.vhostpath.dpdk.EalOptions;
 import io.vhostpath.dpdk.EthPort;
-import io.vhostpath.dpdk.MacAddress;
+import io.vhostpath.net.MacAddress;
 import io.vhostpath.dpdk.MbufPool;
 import io.vhostpath.dpdk.RuntimeDirectories;
 import io.vhostpath.worker.engine.Engine;

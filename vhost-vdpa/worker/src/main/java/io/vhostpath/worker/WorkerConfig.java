@@ -1,6 +1,6 @@
 package io.vhostpath.worker;
 
-import io.vhostpath.dpdk.MacAddress;
+import io.vhostpath.net.MacAddress;
 import io.vhostpath.worker.engine.Mode;
 import io.vhostpath.worker.engine.PacketTemplate;
 

@@ -2,7 +2,7 @@ package io.vhostpath.worker;
 
 import io.vhostpath.dpdk.Dpdk;
 import io.vhostpath.dpdk.DpdkUnavailableException;
-import io.vhostpath.dpdk.MacAddress;
+import io.vhostpath.net.MacAddress;
 import io.vhostpath.worker.engine.Mode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,6 +1,7 @@
 package io.vhostpath.vdpa.cli;
 
-import io.vhostpath.netlink.NativeError;
+import io.vhostpath.net.MacAddress;
+import io.vhostpath.sys.NativeError;
 import io.vhostpath.netlink.NetlinkFormatException;
 import io.vhostpath.netlink.NetlinkSocket;
 import io.vhostpath.netlink.NetlinkTransport;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +48,6 @@ public final class VdpaCtl {
               dev unbind DEV
               dev inspect DEV            (vhost ioctls on /dev/vhost-vdpa-N)
             """;
-    private static final HexFormat MAC = HexFormat.ofDelimiter(":");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -147,14 +146,12 @@ public final class VdpaCtl {
         }
     }
 
-    private static byte[] mac(String text) {
+    private static MacAddress mac(String text) {
         try {
-            byte[] b = MAC.parseHex(text);
-            if (b.length == 6) return b;
+            return MacAddress.parse(text);
         } catch (IllegalArgumentException e) {
-            // fall through
+            throw new Usage("mac '" + text + "' is not six colon-separated hex bytes");
         }
-        throw new Usage("mac '" + text + "' is not six colon-separated hex bytes");
     }
 
     private void mgmtdev(String command, Deque<String> args, VdpaClient client) {
@@ -210,7 +207,7 @@ public final class VdpaCtl {
                 var doc = new LinkedHashMap<String, Object>();
                 for (NetConfig c : list) {
                     var v = new LinkedHashMap<String, Object>();
-                    v.put("mac", c.macText());
+                    v.put("mac", c.mac() == null ? null : c.mac().toString());
                     v.put("link", c.linkUp() == null ? null : c.linkUp() ? "up" : "down");
                     v.put("link_announce", c.linkAnnounce());
                     v.put("mtu", c.mtu());
@@ -261,7 +258,7 @@ public final class VdpaCtl {
                     doc.put("status", v.status());
                     doc.put("vqs", v.queueCount());
                     doc.put("vring_num", v.vringSize());
-                    doc.put("mac", net.macText());
+                    doc.put("mac", net.mac().toString());
                     doc.put("link", net.linkUp() ? "up" : "down");
                     doc.put("max_vq_pairs", net.maxVirtqueuePairs());
                     doc.put("mtu", net.mtu());

@@ -1,14 +1,14 @@
 package io.vhostpath.vdpa.vhost;
 
+import io.vhostpath.net.MacAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HexFormat;
 
 /**
  * {@code struct virtio_net_config} (virtio 1.x, little-endian): mac[6] at 0, status u16 at 6,
  * max_virtqueue_pairs u16 at 8, mtu u16 at 10.
  */
-public record VirtioNetConfig(byte[] mac, int status, int maxVirtqueuePairs, int mtu) {
+public record VirtioNetConfig(MacAddress mac, int status, int maxVirtqueuePairs, int mtu) {
     public static final int SIZE = 12;
     public static final int STATUS_LINK_UP = 1;
 
@@ -17,12 +17,8 @@ public record VirtioNetConfig(byte[] mac, int status, int maxVirtqueuePairs, int
         var b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         byte[] mac = new byte[6];
         b.get(0, mac);
-        return new VirtioNetConfig(mac, Short.toUnsignedInt(b.getShort(6)), Short.toUnsignedInt(b.getShort(8)),
+        return new VirtioNetConfig(MacAddress.of(mac), Short.toUnsignedInt(b.getShort(6)), Short.toUnsignedInt(b.getShort(8)),
                 Short.toUnsignedInt(b.getShort(10)));
-    }
-
-    public String macText() {
-        return HexFormat.ofDelimiter(":").formatHex(mac);
     }
 
     public boolean linkUp() {

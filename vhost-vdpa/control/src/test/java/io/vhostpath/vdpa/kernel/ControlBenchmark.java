@@ -1,5 +1,6 @@
 package io.vhostpath.vdpa.kernel;
 
+import io.vhostpath.net.MacAddress;
 import io.vhostpath.vdpa.NewDevice;
 import io.vhostpath.vdpa.VdpaClient;
 import io.vhostpath.vdpa.sysfs.VdpaDriver;
@@ -48,8 +49,8 @@ public final class ControlBenchmark {
                 lib / n, sh / n, sh / lib);
     }
 
-    private static byte[] mac(int i) {
-        return new byte[] {2, 0, 0, 0, 0, (byte) i};
+    private static MacAddress mac(int i) {
+        return new MacAddress(0x02_00_00_00_00_00L | i);
     }
 
     private static void shellWay(String name, int i) throws Exception {

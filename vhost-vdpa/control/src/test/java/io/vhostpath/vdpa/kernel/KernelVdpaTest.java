@@ -1,5 +1,6 @@
 package io.vhostpath.vdpa.kernel;
 
+import io.vhostpath.net.MacAddress;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vhostpath.netlink.NetlinkException;
 import io.vhostpath.vdpa.MgmtDevice;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.util.HexFormat;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("kernel")
 class KernelVdpaTest {
-    private static final HexFormat MAC = HexFormat.ofDelimiter(":");
     private final VdpaClient vdpa = VdpaClient.open();
     private final VdpaSysfs sysfs = VdpaSysfs.system();
 
@@ -61,7 +60,7 @@ class KernelVdpaTest {
 
     @Test
     void a_device_added_with_mac_and_mtu_reads_back_the_same_as_iproute2_sees_it() throws Exception {
-        byte[] mac = MAC.parseHex("02:11:22:33:44:55");
+        MacAddress mac = MacAddress.parse("02:11:22:33:44:55");
         vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(mac).withMtu(1400));
         var dev = vdpa.device("vdpa0");
         JsonNode t = Iproute2.json("dev", "show", "vdpa0").get("dev").get("vdpa0");
@@ -75,8 +74,8 @@ class KernelVdpaTest {
 
         var config = vdpa.config("vdpa0");
         JsonNode c = Iproute2.json("dev", "config", "show", "vdpa0").get("config").get("vdpa0");
-        assertEquals(c.get("mac").asText(), config.macText());
-        assertEquals("02:11:22:33:44:55", config.macText());
+        assertEquals(MacAddress.parse(c.get("mac").asText()), config.mac());
+        assertEquals(MacAddress.parse("02:11:22:33:44:55"), config.mac());
         assertEquals(c.get("link").asText().equals("up"), config.linkUp());
         assertEquals(c.get("mtu").asInt(), config.mtu());
         assertEquals(1400, config.mtu());
@@ -88,7 +87,7 @@ class KernelVdpaTest {
     void an_attribute_the_management_device_lacks_is_refused_with_the_kernels_reason() {
         // vdpasim_net accepts MAC and MTU only; max queue pairs (attribute 12, bit 0x1000) it refuses.
         var e = assertThrows(NetlinkException.class,
-                () -> vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MAC.parseHex("02:00:00:00:00:09")).withMaxVqPairs(1)));
+                () -> vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse("02:00:00:00:00:09")).withMaxVqPairs(1)));
         assertEquals(95, e.errno(), e.getMessage());
         assertEquals("vdpa: Some provided attributes are not supported: 0x1000", e.kernelMessage());
         assertEquals(List.of(), vdpa.devices());
@@ -113,7 +112,7 @@ class KernelVdpaTest {
     @Test
     void add_and_delete_cycles_leave_nothing_behind() throws Exception {
         for (int i = 0; i < 5; i++) {
-            vdpa.add(NewDevice.of("cycle" + i, "vdpasim_net").withMac(MAC.parseHex("02:00:00:00:00:0" + i)));
+            vdpa.add(NewDevice.of("cycle" + i, "vdpasim_net").withMac(MacAddress.parse("02:00:00:00:00:0" + i)));
             var node = sysfs.vhostDevice("cycle" + i);
             assertTrue(Files.exists(node.path()));
             vdpa.delete("cycle" + i);
@@ -124,7 +123,7 @@ class KernelVdpaTest {
 
     @Test
     void rebinding_moves_the_device_between_char_device_and_netdev() {
-        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MAC.parseHex("02:aa:bb:cc:dd:01")));
+        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse("02:aa:bb:cc:dd:01")));
         sysfs.bind("vdpa0", VdpaDriver.VHOST_VDPA);
         var node = sysfs.vhostDevice("vdpa0");
         assertTrue(Files.exists(node.path()));
@@ -147,14 +146,14 @@ class KernelVdpaTest {
 
     @Test
     void the_ioctl_view_matches_the_netlink_view() {
-        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MAC.parseHex("02:11:22:33:44:66")).withMtu(1500));
+        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse("02:11:22:33:44:66")).withMtu(1500));
         sysfs.bind("vdpa0", VdpaDriver.VHOST_VDPA);
         var config = vdpa.config("vdpa0");
         var dev = vdpa.device("vdpa0");
         try (var vhost = VhostVdpa.open(sysfs.vhostDevice("vdpa0").path())) {
             assertEquals(dev.deviceId(), vhost.deviceId());
             var net = vhost.netConfig();
-            assertEquals(config.macText(), net.macText());
+            assertEquals(config.mac(), net.mac());
             assertEquals(config.mtu(), net.mtu());
             assertEquals(config.linkUp(), net.linkUp());
             assertEquals(dev.maxVqs(), vhost.queueCount());
@@ -165,11 +164,11 @@ class KernelVdpaTest {
 
     @Test
     void setting_the_mac_of_an_existing_device_works_or_says_why_not() {
-        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MAC.parseHex("02:00:00:00:00:01")));
-        byte[] mac = MAC.parseHex("02:00:00:00:00:02");
+        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse("02:00:00:00:00:01")));
+        MacAddress mac = MacAddress.parse("02:00:00:00:00:02");
         try {
             vdpa.setMac("vdpa0", mac);
-            assertEquals("02:00:00:00:00:02", vdpa.config("vdpa0").macText());
+            assertEquals(mac, vdpa.config("vdpa0").mac());
         } catch (NetlinkException e) {
             // Kernels before 6.12, or a management device without the capability: the kernel's answer, named.
             assertTrue(e.errno() == 95 || e.errno() == 22, e.getMessage());

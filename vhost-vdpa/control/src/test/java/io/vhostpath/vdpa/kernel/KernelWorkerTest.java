@@ -1,5 +1,6 @@
 package io.vhostpath.vdpa.kernel;
 
+import io.vhostpath.net.MacAddress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhostpath.vdpa.NewDevice;
@@ -18,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -69,7 +69,7 @@ class KernelWorkerTest {
 
     @Test
     void probes_loop_through_the_simulator_and_the_devices_vstats_agree_with_the_worker() throws Exception {
-        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(HexFormat.ofDelimiter(":").parseHex(MAC)));
+        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse(MAC)));
         sysfs.bind("vdpa0", VdpaDriver.VHOST_VDPA);
         Path log = Files.createTempFile("worker", ".log");
         var w = worker(log, "--mode", "latency", "--rate", "20000", "--duration", "0", "--stats-interval", "200ms",
@@ -127,7 +127,7 @@ class KernelWorkerTest {
 
     @Test
     void a_device_another_process_holds_is_refused_with_ebusy_before_dpdk_starts() throws Exception {
-        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(HexFormat.ofDelimiter(":").parseHex(MAC)));
+        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse(MAC)));
         sysfs.bind("vdpa0", VdpaDriver.VHOST_VDPA);
         Path log = Files.createTempFile("worker-busy", ".log");
         try (var holder = VhostVdpa.open(sysfs.vhostDevice("vdpa0").path())) {

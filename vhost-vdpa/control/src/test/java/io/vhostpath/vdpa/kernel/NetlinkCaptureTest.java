@@ -1,5 +1,6 @@
 package io.vhostpath.vdpa.kernel;
 
+import io.vhostpath.net.MacAddress;
 import io.vhostpath.netlink.NetlinkException;
 import io.vhostpath.netlink.NetlinkSocket;
 import io.vhostpath.netlink.RecordingTransport;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -35,7 +35,7 @@ class NetlinkCaptureTest {
             c.mgmtDevices();
         }
         try (var c = recording("dev-add-get-config-del")) {
-            c.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(HexFormat.ofDelimiter(":").parseHex("02:11:22:33:44:55")).withMtu(1400));
+            c.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse("02:11:22:33:44:55")).withMtu(1400));
             c.device("vdpa0");
             c.config("vdpa0");
             c.devices();

@@ -1,6 +1,6 @@
 package io.vhostpath.worker.engine;
 
-import io.vhostpath.dpdk.MacAddress;
+import io.vhostpath.net.MacAddress;
 
 import java.nio.ByteBuffer;
 

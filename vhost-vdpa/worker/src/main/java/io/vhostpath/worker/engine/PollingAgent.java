@@ -1,6 +1,6 @@
 package io.vhostpath.worker.engine;
 
-import io.vhostpath.dpdk.CpuAffinity;
+import io.vhostpath.sys.CpuAffinity;
 import io.vhostpath.dpdk.Eal;
 import org.agrona.concurrent.Agent;
 

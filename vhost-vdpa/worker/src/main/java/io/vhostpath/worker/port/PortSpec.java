@@ -1,7 +1,7 @@
 package io.vhostpath.worker.port;
 
-import io.vhostpath.netlink.Libc;
-import io.vhostpath.netlink.NativeError;
+import io.vhostpath.sys.Libc;
+import io.vhostpath.sys.NativeError;
 import io.vhostpath.vdpa.VdpaNetlink;
 import io.vhostpath.vdpa.sysfs.DeviceNode;
 import io.vhostpath.vdpa.vhost.VhostVdpa;

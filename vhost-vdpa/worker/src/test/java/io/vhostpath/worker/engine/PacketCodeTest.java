@@ -1,6 +1,6 @@
 package io.vhostpath.worker.engine;
 
-import io.vhostpath.dpdk.MacAddress;
+import io.vhostpath.net.MacAddress;
 import io.vhostpath.dpdk.Mbuf;
 import io.vhostpath.dpdk.MbufBurst;
 import org.HdrHistogram.SingleWriterRecorder;

@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
  * rtnetlink's {@code ifinfomsg}, ...), then attributes, each 4-byte aligned.
  */
 public final class MessageWriter {
-    private final ByteBuffer b = ByteBuffer.allocate(8192).order(ByteOrder.nativeOrder());
+    /** The largest request built (and sent: {@link NetlinkSocket} keeps a send buffer of this size). */
+    public static final int MAX_MESSAGE = 8192;
+
+    private final ByteBuffer b = ByteBuffer.allocate(MAX_MESSAGE).order(ByteOrder.nativeOrder());
 
     /** A message of {@code type} whose fixed header is {@code fixedHeader} (already padded to 4 bytes). */
     public MessageWriter(int type, int flags, int sequence, byte[] fixedHeader) {

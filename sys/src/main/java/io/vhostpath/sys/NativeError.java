@@ -1,4 +1,4 @@
-package io.vhostpath.netlink;
+package io.vhostpath.sys;
 
 /** A system call failed: which call, on what, and errno with its {@code strerror} text. */
 public class NativeError extends RuntimeException {

@@ -1,5 +1,8 @@
 package io.vhostpath.netlink;
 
+import io.vhostpath.sys.Libc;
+import io.vhostpath.sys.NativeError;
+
 /**
  * The kernel refused a netlink request: the operation (e.g. {@code vdpa dev add name=vdpa0}), errno, and the
  * kernel's extended-ack text when it gave one.

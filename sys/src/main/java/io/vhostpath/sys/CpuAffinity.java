@@ -1,6 +1,5 @@
-package io.vhostpath.dpdk;
+package io.vhostpath.sys;
 
-import io.vhostpath.netlink.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,4 +1,4 @@
-package io.vhostpath.netlink;
+package io.vhostpath.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

@@ -1,4 +1,4 @@
-package io.vhostpath.dpdk;
+package io.vhostpath.net;
 
 import java.util.HexFormat;
 
