@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn=(mvn -B -q -Dstyle.color=never)
-"${mvn[@]}" package -DskipTests -pl vhost-vdpa/control,vhost-vdpa/worker -am
-"${mvn[@]}" dependency:build-classpath -pl vhost-vdpa/control -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/kernel-test.classpath
+# One reactor run, so that sibling modules (sys) resolve to their freshly built jars.
+"${mvn[@]}" package dependency:build-classpath -DskipTests -pl vhost-vdpa/control,vhost-vdpa/worker -am \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/kernel-test.classpath
 "${mvn[@]}" dependency:copy -pl vhost-vdpa/control -Dmdep.stripVersion=true -DoutputDirectory=target \
   -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1
 if [[ ${1:-} == bench ]]; then

@@ -44,6 +44,12 @@ public final class Attributes {
         return attrs;
     }
 
+    /** The attributes nested inside attribute {@code type} (e.g. {@code IFLA_LINKINFO}). */
+    public Optional<Attributes> nested(int type) {
+        var values = byType.get(type);
+        return values == null ? Optional.empty() : Optional.of(parse(values.getFirst()));
+    }
+
     public boolean has(int type) {
         return byType.containsKey(type);
     }

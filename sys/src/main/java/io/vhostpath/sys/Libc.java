@@ -13,14 +13,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The few libc calls vhostpath needs (socket(2), bind(2), send(2), recv(2), setsockopt(2),
- * open(2), close(2), ioctl(2), sched_{get,set}affinity(2)), each returning its result with errno captured right after the
+ * open(2), close(2), ioctl(2), setns(2), sched_{get,set}affinity(2)), each returning its result with errno captured right after the
  * call. One holder for the whole repository's system calls.
  */
 public final class Libc {
     public static final int AF_NETLINK = 16;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 02000000;
+    public static final int O_RDONLY = 0;
     public static final int O_RDWR = 2;
+    /** {@code CLONE_NEWNET}: the namespace type of {@link #setns} for network namespaces. */
+    public static final int CLONE_NEWNET = 0x40000000;
     public static final int O_CLOEXEC = 02000000;
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -35,6 +38,7 @@ public final class Libc {
     private static final MethodHandle RECV = call("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle OPEN = call("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETNS = call("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle IOCTL = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle SCHED_GETAFFINITY = call("sched_getaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
@@ -157,6 +161,15 @@ public final class Libc {
     public static void schedSetaffinity(MemorySegment mask, String cpus) {
         try (var e = new Errno()) {
             check((int) SCHED_SETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_setaffinity", "cpus=" + cpus);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code setns(2)}: moves the calling thread into the namespace {@code fd} refers to. */
+    public static void setns(int fd, int nstype, String subject) {
+        try (var e = new Errno()) {
+            check((int) SETNS.invokeExact(e.state, fd, nstype), e, "setns", subject);
         } catch (Throwable t) {
             throw rethrow(t);
         }
