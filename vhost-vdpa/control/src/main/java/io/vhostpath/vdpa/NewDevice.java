@@ -10,15 +10,37 @@ import java.util.regex.Pattern;
  */
 public record NewDevice(String name, String mgmtDevice, MacAddress mac, Integer mtu, Integer maxVqPairs) {
     private static final Pattern NAME = Pattern.compile("[^/\\s]{1,31}");
+    /** A management device handle: {@code name} or {@code bus/name}, as iproute2 takes it. */
+    private static final Pattern MGMT_HANDLE = Pattern.compile("([^/\\s]{1,63}/)?[^/\\s]{1,63}");
 
     public NewDevice {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(mgmtDevice, "mgmtDevice");
-        if (!NAME.matcher(name).matches()) throw new IllegalArgumentException("name='" + name + "': 1-31 characters, no '/' or spaces");
-        if (mtu != null && (mtu < 68 || mtu > 65535)) throw new IllegalArgumentException("mtu=" + mtu + ": 68..65535");
+        checkName(name);
+        checkMgmtHandle(mgmtDevice);
+        if (mtu != null && (mtu < 68 || mtu > 65535)) throw new IllegalArgumentException("mtu " + mtu + " is out of range 68..65535");
         if (maxVqPairs != null && (maxVqPairs < 1 || maxVqPairs > 0x8000)) {
-            throw new IllegalArgumentException("maxVqPairs=" + maxVqPairs + ": 1..32768");
+            throw new IllegalArgumentException("max_vqp " + maxVqPairs + " is out of range 1..32768");
         }
+    }
+
+    /**
+     * Checks a vDPA device name as it is used in netlink and as a sysfs path component: 1-31 characters, no '/'
+     * or white space, not "." or "..". Throws {@link IllegalArgumentException} naming the rule.
+     */
+    public static String checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("device name '" + name + "': 1-31 characters, no '/' or white space, not . or ..");
+        }
+        return name;
+    }
+
+    /** Checks a management device handle ({@code vdpasim_net}, {@code pci/0000:65:00.2}). */
+    public static String checkMgmtHandle(String handle) {
+        Objects.requireNonNull(handle, "mgmtdev");
+        if (!MGMT_HANDLE.matcher(handle).matches() || handle.contains("..")) {
+            throw new IllegalArgumentException("mgmtdev '" + handle + "': NAME or BUS/NAME, no white space or '..'");
+        }
+        return handle;
     }
 
     public static NewDevice of(String name, String mgmtDevice) {

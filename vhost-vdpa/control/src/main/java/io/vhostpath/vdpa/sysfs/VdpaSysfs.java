@@ -66,6 +66,8 @@ public final class VdpaSysfs {
         if (!Files.isSymbolicLink(link)) return Optional.empty();
         try {
             return Optional.of(VdpaDriver.bySysfsName(Files.readSymbolicLink(link).getFileName().toString()));
+        } catch (IllegalArgumentException e) {
+            throw new SysfsException("vdpa device " + name + " is bound to a driver vhostpath does not know: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new SysfsException("cannot read " + link + ": " + e.getMessage(), e);
         }

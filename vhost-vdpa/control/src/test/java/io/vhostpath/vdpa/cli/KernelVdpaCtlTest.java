@@ -23,7 +23,8 @@ class KernelVdpaCtlTest {
     int run(String... args) {
         out.reset();
         err.reset();
-        return new VdpaCtl(new PrintStream(out, true), new PrintStream(err, true), VdpaSysfs.system()).run(args);
+        return new VdpaCtl(new PrintStream(out, true), new PrintStream(err, true), VdpaSysfs.system(),
+                io.vhostpath.netlink.NetlinkSocket::generic).run(args);
     }
 
     @AfterEach

@@ -16,7 +16,8 @@ class VdpaCtlUsageTest {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     int run(String... args) {
-        return new VdpaCtl(new PrintStream(out, true), new PrintStream(err, true), new VdpaSysfs(Path.of("/nonexistent"), Path.of("/nonexistent")))
+        return new VdpaCtl(new PrintStream(out, true), new PrintStream(err, true), new VdpaSysfs(Path.of("/nonexistent"), Path.of("/nonexistent")),
+                NoVdpaKernel::new)
                 .run(args);
     }
 
@@ -42,6 +43,51 @@ class VdpaCtlUsageTest {
         err.reset();
         assertEquals(2, run("dev", "bind", "vdpa0", "driver", "vfio"));
         assertTrue(err.toString().startsWith("vdpactl: unknown vdpa driver 'vfio'"), err::toString);
+    }
+
+    @Test
+    void every_usage_error_is_one_line_and_names_the_value() {
+        String[][] cases = {
+                {"dev add name ../x mgmtdev vdpasim_net", "device name '../x'"},
+                {"dev add name aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa mgmtdev vdpasim_net", "device name 'aaaa"},
+                {"dev add name vdpa0 mgmtdev vdpasim_net mtu -1", "mtu -1 is out of range 68..65535"},
+                {"dev add name vdpa0 mgmtdev vdpasim_net mtu 70000", "mtu 70000 is out of range"},
+                {"dev add name vdpa0 mgmtdev vdpasim_net max_vqp 0", "max_vqp 0 is out of range"},
+                {"dev add name vdpa0 mgmtdev vdpasim_net mac 02:00:00:00:00:01 mac 02:00:00:00:00:02", "'mac' given twice"},
+                {"dev del ..", "device name '..'"},
+                {"dev show a/b", "device name 'a/b'"},
+                {"dev set . mac 02:00:00:00:00:01", "device name '.'"},
+                {"dev bind ../../etc driver vhost_vdpa", "device name '../../etc'"},
+                {"dev unbind a/b", "device name 'a/b'"},
+                {"dev inspect ../x", "device name '../x'"},
+                {"dev vstats show a/b qidx 0", "device name 'a/b'"},
+                {"dev vstats show vdpa0 qidx -1", "qidx -1 is out of range"},
+                {"dev config show ..", "device name '..'"},
+                {"mgmtdev show ../x", "mgmtdev '../x'"},
+                {"dev provision name vdpa0 mgmtdev vdpasim_net driver vfio", "unknown vdpa driver 'vfio'"},
+                {"--record", "missing FILE after --record"},
+                {"--bogus dev show", "unknown option '--bogus'"},
+        };
+        for (String[] c : cases) {
+            err.reset();
+            assertEquals(2, run(c[0].split(" ")), c[0] + ": " + err);
+            String e = err.toString();
+            assertTrue(e.startsWith("vdpactl: ") && e.contains(c[1]), c[0] + ": " + e);
+            assertEquals(1, e.lines().count(), c[0] + ": " + e);
+        }
+    }
+
+    @Test
+    void a_record_file_that_cannot_be_written_is_named() {
+        assertEquals(2, run("--record", "/nonexistent-dir/x", "dev", "show"));
+        assertTrue(err.toString().contains("cannot write --record file /nonexistent-dir/x: NoSuchFileException"), err::toString);
+    }
+
+    @Test
+    void without_the_vdpa_module_the_kernel_answer_is_one_line_and_exit_1() {
+        assertEquals(1, run("dev", "show"));
+        assertTrue(err.toString().startsWith("vdpactl: resolve genl family vdpa (not registered"), err::toString);
+        assertEquals(1, err.toString().lines().count(), err::toString);
     }
 
     @Test

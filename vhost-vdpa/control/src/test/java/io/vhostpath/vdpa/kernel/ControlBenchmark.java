@@ -3,6 +3,8 @@ package io.vhostpath.vdpa.kernel;
 import io.vhostpath.net.MacAddress;
 import io.vhostpath.vdpa.NewDevice;
 import io.vhostpath.vdpa.VdpaClient;
+import io.vhostpath.vdpa.VdpaProvisioner;
+import io.vhostpath.net.Links;
 import io.vhostpath.vdpa.sysfs.VdpaDriver;
 import io.vhostpath.vdpa.sysfs.VdpaSysfs;
 
@@ -23,14 +25,12 @@ public final class ControlBenchmark {
         var library = new ArrayList<Double>();
         var shell = new ArrayList<Double>();
         try (var vdpa = VdpaClient.open()) {
-            var sysfs = VdpaSysfs.system();
+            var provisioner = new VdpaProvisioner(vdpa, VdpaSysfs.system(), Links::open);
             for (int r = 0; r < rounds; r++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     String name = "bench" + i;
-                    vdpa.add(NewDevice.of(name, "vdpasim_net").withMac(mac(i)));
-                    sysfs.bind(name, VdpaDriver.VHOST_VDPA);
-                    sysfs.vhostDevice(name);
+                    provisioner.provision(NewDevice.of(name, "vdpasim_net").withMac(mac(i)), VdpaDriver.VHOST_VDPA);
                 }
                 library.add((System.nanoTime() - t0) / 1e6);
                 clean(vdpa);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhostpath.vdpa.NewDevice;
 import io.vhostpath.vdpa.VdpaClient;
+import io.vhostpath.vdpa.VdpaProvisioner;
+import io.vhostpath.net.Links;
 import io.vhostpath.vdpa.sysfs.VdpaDriver;
 import io.vhostpath.vdpa.sysfs.VdpaSysfs;
 import io.vhostpath.vdpa.vhost.VhostVdpa;
@@ -36,7 +38,7 @@ class KernelWorkerTest {
     private static final Path JAR = Path.of("vhost-vdpa/worker/target/vhostpath-worker.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
     private final VdpaClient vdpa = VdpaClient.open();
-    private final VdpaSysfs sysfs = VdpaSysfs.system();
+    private final VdpaProvisioner provisioner = new VdpaProvisioner(vdpa, VdpaSysfs.system(), Links::open);
 
     @AfterEach
     void cleanup() {
@@ -69,8 +71,8 @@ class KernelWorkerTest {
 
     @Test
     void probes_loop_through_the_simulator_and_the_devices_vstats_agree_with_the_worker() throws Exception {
-        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse(MAC)));
-        sysfs.bind("vdpa0", VdpaDriver.VHOST_VDPA);
+        var device = provisioner.provision(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse(MAC)),
+                VdpaDriver.VHOST_VDPA);
         Path log = Files.createTempFile("worker", ".log");
         var w = worker(log, "--mode", "latency", "--rate", "20000", "--duration", "0", "--stats-interval", "200ms",
                 "--http", "127.0.0.1:9464");
@@ -113,7 +115,7 @@ class KernelWorkerTest {
         assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, out);
 
         // The device is free again: the ioctl view opens it (vhost-vdpa allows one opener), and a new run forwards.
-        try (var vhost = VhostVdpa.open(sysfs.vhostDevice("vdpa0").path())) {
+        try (var vhost = VhostVdpa.open(device.vhostNode().orElseThrow().path())) {
             assertEquals(1, vhost.deviceId());
         }
         Path again = Files.createTempFile("worker-again", ".log");
@@ -127,10 +129,10 @@ class KernelWorkerTest {
 
     @Test
     void a_device_another_process_holds_is_refused_with_ebusy_before_dpdk_starts() throws Exception {
-        vdpa.add(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse(MAC)));
-        sysfs.bind("vdpa0", VdpaDriver.VHOST_VDPA);
+        var device = provisioner.provision(NewDevice.of("vdpa0", "vdpasim_net").withMac(MacAddress.parse(MAC)),
+                VdpaDriver.VHOST_VDPA);
         Path log = Files.createTempFile("worker-busy", ".log");
-        try (var holder = VhostVdpa.open(sysfs.vhostDevice("vdpa0").path())) {
+        try (var holder = VhostVdpa.open(device.vhostNode().orElseThrow().path())) {
             var w = worker(log, "--mode", "io", "--duration", "1s", "--http", "off");
             assertTrue(w.waitFor(120, TimeUnit.SECONDS));
             String out = Files.readString(log);
