@@ -13,7 +13,7 @@ PERF_JAR := perf/target/vhostpath-perf.jar
 # `make run ARGS="--mode txonly --size 128"` passes ARGS to the demo; see `make run ARGS=--help`.
 ARGS ?=
 
-.PHONY: help setup check-jdk build test kernel-test kernel-bench run bench micro clean
+.PHONY: help setup check-jdk build test test-repeat kernel-test kernel-bench run bench micro clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ build: setup check-jdk ## compile, build the DPDK shim and package the worker
 test: setup check-jdk ## run every test tier: unit, real DPDK on virtual devices, real kernel vDPA (QEMU guest)
 	@rc=0; mvn -B --no-transfer-progress -Dstyle.color=never clean verify || rc=$$?; \
 	  [ $$rc -eq 0 ] && { scripts/kernel-test.sh || rc=$$?; }; scripts/test-summary.sh; exit $$rc
+
+test-repeat: setup check-jdk ## the Maven tiers ROUNDS times (10) on a clean clone with the other CPU kept busy
+	@scripts/test-repeat.sh
 
 kernel-test: setup check-jdk ## the real-kernel tier alone: vDPA simulator in a QEMU guest (first run fetches ~300 MB)
 	@scripts/kernel-test.sh

@@ -9,9 +9,23 @@ eal_memory_args() {
   if (( ${free%.*} >= 512 )); then echo "--in-memory --single-file-segments"; else echo "--no-huge -m 512"; fi
 }
 
+# True when a process listens on unix socket $1.
+socket_listening() {
+  ss -xlH 2>/dev/null | awk '{print $5}' | grep -qxF "$1"
+}
+
 backend_start() {
   local sock=$1 mode=$2 cpu=$3 log=$4; shift 4
   local main_cpu=$(( cpu == 0 ? 1 : 0 ))
+  # A socket file left by a killed backend passes [[ -S ]] while nobody listens: remove it first, and wait
+  # below for a listener, not for the file.
+  if [[ -S $sock ]] && ! socket_listening "$sock"; then
+    echo "removing stale socket $sock (nobody listens on it)" >&2
+    rm -f "$sock"
+  elif [[ -e $sock ]]; then
+    echo "error: $sock exists and is served by another process, or is not a socket" >&2
+    return 1
+  fi
   BACKEND_PREFIX=vhostpath-backend-$$-$RANDOM
   # testpmd's main lcore only sleeps between stats prints; its forwarding lcore polls on $cpu.
   dpdk-testpmd -l "$main_cpu,$cpu" --main-lcore "$main_cpu" $(eal_memory_args) --no-pci --no-telemetry \
@@ -20,7 +34,7 @@ backend_start() {
     --stats-period 1 "$@" >"$log" 2>&1 &
   BACKEND_PID=$!
   for _ in $(seq 100); do
-    [[ -S $sock ]] && return 0
+    socket_listening "$sock" && return 0
     kill -0 "$BACKEND_PID" 2>/dev/null || break
     sleep 0.1
   done

@@ -12,7 +12,13 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -81,20 +87,55 @@ public final class Dpdk {
         }
     }
 
+    /**
+     * The shim on disk. It is extracted once per content, as {@code libvhostpath_dpdk-<sha256>.so} in a directory
+     * only this user may write ({@code $TMPDIR/vhostpath-<user>}, mode 0700), and reused by every later process:
+     * nothing accumulates when processes are killed, and no other user can swap the library under us.
+     */
     private static Path shimPath() {
         String configured = System.getProperty("vhostpath.dpdk.shim");
         if (configured != null) return Path.of(configured);
+        byte[] library;
         try (InputStream in = Dpdk.class.getResourceAsStream(SHIM_RESOURCE)) {
             if (in == null) {
                 throw new DpdkUnavailableException("vhostpath DPDK shim missing from the classpath (" + SHIM_RESOURCE
                         + "): build with 'make build'", null);
             }
-            Path file = Files.createTempFile("libvhostpath_dpdk", ".so");
-            file.toFile().deleteOnExit();
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            library = in.readAllBytes();
+        } catch (IOException e) {
+            throw new DpdkUnavailableException("cannot read the vhostpath DPDK shim: " + e.getMessage(), e);
+        }
+        String user = System.getProperty("user.name");
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "vhostpath-" + user);
+        var privateDir = PosixFilePermissions.fromString("rwx------");
+        try {
+            Path file = dir.resolve("libvhostpath_dpdk-" + sha256(library).substring(0, 16) + ".so");
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(privateDir));
+            }
+            if (!Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(user)
+                    || !Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(privateDir)) {
+                throw new DpdkUnavailableException("refusing to load the vhostpath DPDK shim from " + dir
+                        + ": it must be a directory of this user with mode 0700 (remove it, or set -Dvhostpath.dpdk.shim)", null);
+            }
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && Arrays.equals(Files.readAllBytes(file), library)) return file;
+            // Written aside and moved in one step: a concurrent start sees the old file or the whole new one.
+            Path partial = Files.createTempFile(dir, "libvhostpath_dpdk", ".partial");
+            Files.write(partial, library);
+            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("r-x------"));
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return file;
         } catch (IOException e) {
-            throw new DpdkUnavailableException("cannot extract the vhostpath DPDK shim: " + e.getMessage(), e);
+            throw new DpdkUnavailableException("cannot extract the vhostpath DPDK shim into " + dir + ": " + e
+                    + " (set -Dvhostpath.dpdk.shim=/path/libvhostpath_dpdk.so to use a copy elsewhere)", e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
         }
     }
 

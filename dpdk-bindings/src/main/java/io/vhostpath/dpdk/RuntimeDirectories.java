@@ -1,6 +1,9 @@
 package io.vhostpath.dpdk;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,8 +40,52 @@ public final class RuntimeDirectories {
     }
 
     /**
-     * Removes the directories under {@code root} whose name matches {@code owner} (group 1: a pid) and whose
-     * process is gone: what a killed process could not clean up. Best effort; returns what was removed.
+     * The right to use file prefix {@code prefix}: an exclusive lock on {@code <root>/<prefix>.lock}, held while
+     * the process runs and released by the kernel when it dies, however it dies. With {@code --in-memory} EAL takes
+     * no lock of its own, so without this two processes could share a runtime directory and the first to exit
+     * would remove it under the other.
+     */
+    public static final class Claim implements AutoCloseable {
+        private final Path lockFile;
+        private final FileChannel channel;
+
+        private Claim(Path lockFile, FileChannel channel) {
+            this.lockFile = lockFile;
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                Files.deleteIfExists(lockFile);
+            } finally {
+                channel.close();
+            }
+        }
+    }
+
+    /** Claims {@code prefix}; empty when another live process holds it. */
+    public static Optional<Claim> claim(Path root, String prefix) throws IOException {
+        Files.createDirectories(root);
+        Path lockFile = root.resolve(prefix + ".lock");
+        var channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            if (channel.tryLock() == null) {
+                channel.close();
+                return Optional.empty();
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return Optional.of(new Claim(lockFile, channel));
+    }
+
+    /**
+     * Removes the directories under {@code root} whose name matches {@code owner} (group 1: a pid) and that no
+     * live process claims: what a killed process could not clean up. A directory with a lock file is stale when
+     * its lock can be taken (which holds across PID namespaces); one without is judged by its pid. Best effort;
+     * returns what was removed.
      */
     public static List<Path> removeStale(Path root, Pattern owner) {
         var removed = new ArrayList<Path>();
@@ -46,7 +93,16 @@ public final class RuntimeDirectories {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.toList()) {
                 var m = owner.matcher(dir.getFileName().toString());
-                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                if (!m.matches()) continue;
+                Path lockFile = root.resolve(dir.getFileName() + ".lock");
+                if (Files.exists(lockFile)) {
+                    Optional<Claim> stale = claim(root, dir.getFileName().toString());
+                    if (stale.isEmpty()) continue;
+                    try (Claim c = stale.get()) {
+                        delete(dir);
+                    }
+                    removed.add(dir);
+                } else if (ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
                     delete(dir);
                     removed.add(dir);
                 }

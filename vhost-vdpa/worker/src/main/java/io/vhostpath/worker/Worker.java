@@ -7,6 +7,7 @@ import io.vhostpath.dpdk.EthPort;
 import io.vhostpath.net.MacAddress;
 import io.vhostpath.dpdk.MbufPool;
 import io.vhostpath.dpdk.RuntimeDirectories;
+import io.vhostpath.sys.CpuAffinity;
 import io.vhostpath.worker.engine.Engine;
 import io.vhostpath.worker.engine.EngineContext;
 import io.vhostpath.worker.engine.Mode;
@@ -19,6 +20,7 @@ import io.vhostpath.worker.engine.Stream;
 import io.vhostpath.worker.engine.StreamCounters;
 import io.vhostpath.worker.port.PortSpec;
 import io.vhostpath.worker.stats.PortMonitor;
+import io.vhostpath.worker.stats.PortSnapshot;
 import io.vhostpath.worker.stats.Snapshot;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.concurrent.AgentRunner;
@@ -30,12 +32,15 @@ import org.agrona.concurrent.YieldingIdleStrategy;
 import org.agrona.concurrent.status.CountersManager;
 
 import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -64,6 +69,7 @@ public final class Worker implements AutoCloseable {
     private InFlight inFlight = InFlight.NONE;
     private int mbufsInUse;
     private List<Path> removedStale = List.of();
+    private final List<String> notes = new ArrayList<>();
 
     /** The default {@code --file-prefix}: {@code vhostpath-<pid>}. */
     static final Pattern DEFAULT_PREFIX = Pattern.compile("vhostpath-(\\d+)");
@@ -92,14 +98,22 @@ public final class Worker implements AutoCloseable {
         List<PortSpec> specs = new ArrayList<>();
         for (int i = 0; i < config.ports().size(); i++) {
             var spec = PortSpec.parse(config.ports().get(i), i, config.queues(), config.descriptors());
-            spec.check(procRoot);
+            spec.check(procRoot).ifPresent(notes::add);
             specs.add(spec);
         }
+        checkCpus();
         useHugepages = Memory.useHugepages(config.hugepages(), procRoot.resolve("meminfo"));
+        claimPrefix();
         removedStale = RuntimeDirectories.removeStale(RuntimeDirectories.ROOT, DEFAULT_PREFIX);
         startEal(specs);
 
-        pool = MbufPool.create("vhostpath", config.mbufs(), 256, MbufPool.DEFAULT_DATA_ROOM, MbufPool.SOCKET_ANY);
+        try {
+            pool = MbufPool.create("vhostpath", config.mbufs(), 256, MbufPool.DEFAULT_DATA_ROOM, MbufPool.SOCKET_ANY);
+        } catch (DpdkException e) {
+            throw new WorkerError("cannot create a pool of " + config.mbufs() + " mbufs: " + e.getMessage(), useHugepages
+                    ? "lower --mbufs, or reserve more hugepages (/proc/sys/vm/nr_hugepages)"
+                    : "lower --mbufs, or raise --memory (now " + config.memoryMb() + " MB)", e);
+        }
         teardown.push(pool);
 
         List<EthPort> ports = new ArrayList<>();
@@ -152,6 +166,41 @@ public final class Worker implements AutoCloseable {
         }
         for (int q = 0; q < config.queues(); q++) startAgent("poll-q" + q, enginesPerQueue.get(q));
         for (int s = 0; s < stages.size(); s++) startAgent("stage-" + s, List.of(stages.get(s)));
+        warnOfSharedCpus();
+    }
+
+    private void claimPrefix() {
+        Optional<RuntimeDirectories.Claim> claim;
+        try {
+            claim = RuntimeDirectories.claim(RuntimeDirectories.ROOT, config.filePrefix());
+        } catch (IOException e) {
+            throw new WorkerError("cannot lock " + RuntimeDirectories.ROOT.resolve(config.filePrefix() + ".lock") + ": " + e,
+                    "run as root, or give a --file-prefix this user may use");
+        }
+        teardown.push(claim.orElseThrow(() -> new WorkerError("another running worker uses --file-prefix " + config.filePrefix(),
+                "give each worker its own --file-prefix (or leave the default, vhostpath-<pid>)")));
+    }
+
+    /** Every --cpus entry must be one this process may run on: EAL and pinning would fail later, less clearly. */
+    private void checkCpus() {
+        BitSet allowed = CpuAffinity.current();
+        for (int cpu : config.cpus()) {
+            if (!allowed.get(cpu)) {
+                throw new WorkerError("--cpus " + cpu + " is not a CPU this process may use", "use CPUs of " + allowed);
+            }
+        }
+    }
+
+    /** Busy pollers sharing a CPU take turns: allowed (a small machine may have to), but said. */
+    private void warnOfSharedCpus() {
+        var used = new java.util.HashSet<Integer>();
+        for (PollingAgent a : agents) {
+            if (a.cpu() != PollingAgent.ANY_CPU && !used.add(a.cpu())) {
+                notes.add("warning: more than one polling thread on CPU " + a.cpu() + " (--cpus " + config.cpus() + " for "
+                        + agents.size() + " threads): they take turns");
+                return;
+            }
+        }
     }
 
     private void startEal(List<PortSpec> specs) {
@@ -190,8 +239,9 @@ public final class Worker implements AutoCloseable {
             port.start();
             teardown.push(port::stop);
         } catch (DpdkException e) {
-            throw new WorkerError("cannot set up " + port + ": " + e.getMessage(),
-                    "lower --queues (device allows " + port.info().maxRxQueues() + ") or --descriptors", e);
+            throw new WorkerError("cannot set up " + port + ": " + e.getMessage(), spec.kind().equals("vhost-server")
+                    ? "net_vhost could not serve " + spec.target() + ": see the VHOST_CONFIG lines above"
+                    : "lower --queues (device allows " + port.info().maxRxQueues() + ") or --descriptors", e);
         }
         try {
             port.enablePromiscuous();
@@ -244,6 +294,9 @@ public final class Worker implements AutoCloseable {
 
     public boolean usesHugepages() { return useHugepages; }
 
+    /** What the port checks cleaned up before EAL started (stale sockets). */
+    public List<String> startNotes() { return notes; }
+
     /** Runtime directories of killed workers that this start removed. */
     public List<Path> removedStaleRuntimeDirs() { return removedStale; }
 
@@ -257,10 +310,15 @@ public final class Worker implements AutoCloseable {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    /** Samples every port: closes the current stats interval. */
+    /**
+     * Samples every port: closes the current stats interval. Healthy means every polling thread runs and every
+     * link is up: a worker whose vhost-user backend went away does not recover its port (DPDK's virtio_user
+     * reconnects only in server mode), so it says so and a liveness probe restarts it.
+     */
     public Snapshot sample() {
-        return new Snapshot(elapsedSeconds(), config.mode().name().toLowerCase(),
-                monitors.stream().map(PortMonitor::sample).toList(), healthy());
+        List<PortSnapshot> ports = monitors.stream().map(PortMonitor::sample).toList();
+        return new Snapshot(elapsedSeconds(), config.mode().name().toLowerCase(), ports,
+                healthy() && ports.stream().allMatch(PortSnapshot::linkUp));
     }
 
     /** False when teardown found mbufs missing from the pool. */

@@ -52,8 +52,9 @@ public record WorkerConfig(List<String> ports, Mode mode, int queues, List<Integ
         ports = List.copyOf(ports);
         cpus = List.copyOf(cpus);
         ealExtra = List.copyOf(ealExtra);
-        if (ports.isEmpty()) throw new WorkerError("no port given", "add --port, e.g. --port vhost-vdpa:/dev/vhost-vdpa-0");
+        if (ports.isEmpty()) throw WorkerError.usage("no port given", "add --port, e.g. --port vhost-vdpa:/dev/vhost-vdpa-0");
         require(queues >= 1 && queues <= 64, "--queues", queues, "1..64");
+        for (int cpu : cpus) require(cpu >= 0 && cpu < 1024, "--cpus", cpu, "0..1023 (a CPU number)");
         require(burst >= 1 && burst <= 512, "--burst", burst, "1..512");
         require(descriptors >= 64 && descriptors <= 4096 && Integer.bitCount(descriptors) == 1, "--descriptors",
                 descriptors, "a power of two in 64..4096");
@@ -66,22 +67,22 @@ public record WorkerConfig(List<String> ports, Mode mode, int queues, List<Integ
         require(txRetries >= 0, "--tx-retries", txRetries, ">= 0");
         require(memoryMb >= 64, "--memory", memoryMb, ">= 64 (MB)");
         if (startTimeout.isZero() || startTimeout.isNegative()) {
-            throw new WorkerError("--start-timeout must be positive", "give e.g. --start-timeout 60s");
+            throw WorkerError.usage("--start-timeout must be positive", "give e.g. --start-timeout 60s");
         }
-        if (duration.isNegative()) throw new WorkerError("--duration " + duration + " is negative", "give e.g. --duration 10s, or 0 to run until stopped");
+        if (duration.isNegative()) throw WorkerError.usage("--duration " + duration + " is negative", "give e.g. --duration 10s, or 0 to run until stopped");
         if (pipeline && mode != Mode.IO && mode != Mode.MACSWAP) {
-            throw new WorkerError("--pipeline works with --mode io or macswap, not " + mode.name().toLowerCase(),
+            throw WorkerError.usage("--pipeline works with --mode io or macswap, not " + mode.name().toLowerCase(),
                     "drop --pipeline or choose io/macswap");
         }
         long needed = (long) ports.size() * queues * (2L * descriptors + 2L * burst) + 1024;
         if (mbufs < needed) {
-            throw new WorkerError("--mbufs " + mbufs + " cannot fill " + ports.size() + " port(s) x " + queues
+            throw WorkerError.usage("--mbufs " + mbufs + " cannot fill " + ports.size() + " port(s) x " + queues
                     + " queue(s) x " + descriptors + " descriptors", "use --mbufs " + needed + " or more");
         }
     }
 
     private static void require(boolean ok, String option, long value, String range) {
-        if (!ok) throw new WorkerError(option + " " + value + " is out of range", "use " + range);
+        if (!ok) throw WorkerError.usage(option + " " + value + " is out of range", "use " + range);
     }
 
     public enum IdleMode { BUSY, YIELD, BACKOFF }

@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
                 "  vhost-server:PATH              net_vhost, serving a vhost-user socket",
                 "  null | ring | af_packet:IFACE  DPDK's net_null, net_ring (loopback), net_af_packet",
                 "  net_xxx,ARGS                   any DPDK virtual device, as given",
-                "", "Exit codes: 0 done, 1 run-time error (cause and fix printed), 2 bad usage, 3 mbufs leaked or polling failed.",
+                "", "Exit codes: 0 done (also when stopped by SIGINT/SIGTERM), 1 run-time error (cause and fix printed),",
+                "  2 bad usage (a wrong option value or port spec), 3 mbufs leaked or a polling thread failed.",
                 "", "Example: vhostpath-worker --port vhost-vdpa:/dev/vhost-vdpa-0 --mode macswap --duration 0"})
 public final class WorkerMain implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, required = true, paramLabel = "SPEC", description = "port to poll (repeatable; see Ports below)")
@@ -90,8 +91,9 @@ public final class WorkerMain implements Callable<Integer> {
     @Option(names = "--eal", split = " ", paramLabel = "ARG", description = "extra EAL arguments, space separated")
     List<String> eal = new ArrayList<>();
 
-    @Option(names = "--http", defaultValue = "0.0.0.0:9464", paramLabel = "HOST:PORT",
-            description = "metrics endpoint (/metrics, /healthz, /stats); 'off' for none (default: ${DEFAULT-VALUE})")
+    @Option(names = "--http", defaultValue = "127.0.0.1:9464", paramLabel = "HOST:PORT",
+            description = {"metrics endpoint (/metrics, /healthz, /stats); 'off' for none (default: ${DEFAULT-VALUE});",
+                    "in a pod give its IP (e.g. --http $(POD_IP):9464) for Prometheus and probes"})
     String http;
 
     @Option(names = "--src-mac", paramLabel = "MAC", description = "source MAC of generated packets (default: the port's)")
@@ -131,7 +133,7 @@ public final class WorkerMain implements Callable<Integer> {
             return Enum.valueOf(type, value.toUpperCase().replace('-', '_'));
         } catch (IllegalArgumentException e) {
             var names = java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase()).toList();
-            throw new WorkerError(option + " " + value + " is not one of " + names, "use one of " + String.join(", ", names));
+            throw WorkerError.usage(option + " " + value + " is not one of " + names, "use one of " + String.join(", ", names));
         }
     }
 
@@ -140,7 +142,7 @@ public final class WorkerMain implements Callable<Integer> {
 
     static Duration duration(String option, String text) {
         var m = java.util.regex.Pattern.compile("(\\d{1,18})(ms|s|m|h)?").matcher(text.trim());
-        if (!m.matches()) throw new WorkerError(option + " '" + text + "' is not a duration", "write e.g. 500ms, 10s, 2m or 0");
+        if (!m.matches()) throw WorkerError.usage(option + " '" + text + "' is not a duration", "write e.g. 500ms, 10s, 2m or 0");
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
         Duration d;
@@ -155,7 +157,7 @@ public final class WorkerMain implements Callable<Integer> {
             d = MAX_DURATION.plusDays(1);
         }
         if (d.compareTo(MAX_DURATION) > 0) {
-            throw new WorkerError(option + " '" + text + "' is too long", "use at most " + MAX_DURATION.toHours() + "h (0 runs until stopped)");
+            throw WorkerError.usage(option + " '" + text + "' is too long", "use at most " + MAX_DURATION.toHours() + "h (0 runs until stopped)");
         }
         return d;
     }
@@ -164,7 +166,7 @@ public final class WorkerMain implements Callable<Integer> {
         try {
             return MacAddress.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new WorkerError(option + " " + e.getMessage(), "write it as 02:00:00:00:00:01");
+            throw WorkerError.usage(option + " " + e.getMessage(), "write it as 02:00:00:00:00:01");
         }
     }
 
@@ -174,7 +176,7 @@ public final class WorkerMain implements Callable<Integer> {
         try {
             return new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
         } catch (RuntimeException e) {
-            throw new WorkerError("--http '" + text + "' is not HOST:PORT", "write e.g. 0.0.0.0:9464, 127.0.0.1:0, or off");
+            throw WorkerError.usage("--http '" + text + "' is not HOST:PORT", "write e.g. 0.0.0.0:9464, 127.0.0.1:0, or off");
         }
     }
 
@@ -184,11 +186,13 @@ public final class WorkerMain implements Callable<Integer> {
 
     static int execute(StopSignal stop, String... args) {
         var cli = new CommandLine(new WorkerMain(stop));
+        // --eal=--file-prefix=x: an EAL option may share a name with one of ours.
+        cli.setAllowOptionsAsOptionParameters(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof WorkerError w) {
                 System.err.println("vhostpath-worker: error: " + w.getMessage());
                 System.err.println("vhostpath-worker: fix: " + w.fix());
-                return 1;
+                return w.exitCode();
             }
             if (e instanceof DpdkUnavailableException u) {
                 System.err.println("vhostpath-worker: error: " + u.getMessage());

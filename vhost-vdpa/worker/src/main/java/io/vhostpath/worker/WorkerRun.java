@@ -13,7 +13,11 @@ import io.vhostpath.dpdk.RuntimeDirectories;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +49,14 @@ final class WorkerRun {
     }
 
     int run() {
+        // What can fail without DPDK fails before a device is opened: the summary path, the HTTP address.
+        checkSummaryPath();
+        try (var http = openHttp()) {
+            return run(http);
+        }
+    }
+
+    private int run(MetricsServer http) {
         Worker worker;
         stop.starting();
         try {
@@ -63,7 +75,12 @@ final class WorkerRun {
         }
         int rc = 1;
         try {
-            rc = serve(worker);
+            describe(worker);
+            if (http != null) {
+                out.println("metrics: http://" + config.http().getHostString() + ":" + http.address().getPort()
+                        + "/metrics  (/healthz, /stats)");
+            }
+            rc = measure(worker);
         } finally {
             String leftover = closeQuietly(worker);
             out.println(worker.closeReport() + leftover);
@@ -82,23 +99,40 @@ final class WorkerRun {
         teardown.put("runtime_dir_removed", !Files.exists(worker.eal().runtimeDirectory()));
         summary.put("teardown", teardown);
         summary.put("exit_code", rc);
-        try {
-            Files.writeString(config.summaryJson(), Json.write(summary) + "\n");
+        try (var file = Files.newByteChannel(config.summaryJson(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+            file.write(ByteBuffer.wrap((Json.write(summary) + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new WorkerError("cannot write " + config.summaryJson() + ": " + e.getMessage(), "give a writable --summary-json path");
+            throw new WorkerError("cannot write " + config.summaryJson() + ": " + e, "give a writable --summary-json path");
         }
     }
 
-    private int serve(Worker worker) {
-        describe(worker);
-        if (config.http() == null) return measure(worker);
-        try (var http = new MetricsServer(config.http(), () -> latest)) {
-            out.println("metrics: http://" + http.address().getHostString() + ":" + http.address().getPort()
-                    + "/metrics  (/healthz, /stats)");
-            return measure(worker);
+    /** The summary file's directory must exist, and the file must not be a symlink (it is not followed). */
+    private void checkSummaryPath() {
+        Path file = config.summaryJson();
+        if (file == null) return;
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new WorkerError("--summary-json " + file + ": directory " + dir + " does not exist or is not writable",
+                    "give a path in a writable directory");
+        }
+        if (Files.isSymbolicLink(file) || Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new WorkerError("--summary-json " + file + " is a " + (Files.isSymbolicLink(file) ? "symbolic link" : "directory"),
+                    "give the path of a regular file (symbolic links are not followed)");
+        }
+    }
+
+    /** The metrics endpoint, bound before EAL starts, or null with {@code --http off}. */
+    private MetricsServer openHttp() {
+        if (config.http() == null) return null;
+        if (config.http().isUnresolved()) {
+            throw new WorkerError("--http " + config.http().getHostString() + " does not resolve", "give an IP address or a resolvable name");
+        }
+        try {
+            return new MetricsServer(config.http(), () -> latest);
         } catch (IOException e) {
-            throw new WorkerError("cannot serve metrics on " + config.http() + ": " + e.getMessage(),
-                    "choose another --http address, or --http off");
+            throw new WorkerError("cannot serve metrics on " + config.http().getAddress().getHostAddress() + ":"
+                    + config.http().getPort() + ": " + e.getMessage(), "choose another --http address, or --http off");
         }
     }
 
@@ -112,6 +146,7 @@ final class WorkerRun {
     }
 
     private void describe(Worker worker) {
+        for (String note : worker.startNotes()) out.println(note);
         for (Path stale : worker.removedStaleRuntimeDirs()) {
             out.println("removed " + stale + ", left by a worker that was killed");
         }
@@ -132,14 +167,16 @@ final class WorkerRun {
     private int measure(Worker worker) {
         var meter = new RunMeter(worker.agents());
         long never = Long.MAX_VALUE;
-        long interval = config.statsInterval().isZero() ? never : config.statsInterval().toNanos();
+        // Without live lines the HTTP endpoints still get a fresh sample every second.
+        boolean live = !config.statsInterval().isZero();
+        long interval = live ? config.statsInterval().toNanos() : HTTP_REFRESH_NANOS;
         long begin = System.nanoTime();
         long end = config.duration().isZero() ? never : begin + config.duration().toNanos();
         long warmupEnd = begin + warmup.toNanos();
         List<PortCounters> baseline = null;
         double baselineSeconds = 0;
         // The first sample closes the warm-up (or the first interval, if shorter); then one per interval.
-        long next = interval == never ? warmupEnd : begin + Math.min(interval, warmup.toNanos());
+        long next = begin + Math.min(interval, warmup.toNanos());
         while (!stopped(Math.min(next, end)) && worker.healthy()) {
             long now = System.nanoTime();
             if (now >= end) break;
@@ -150,12 +187,8 @@ final class WorkerRun {
                 baselineSeconds = latest.elapsedSeconds();
                 meter.mark();
             }
-            if (interval != never) {
-                for (PortSnapshot p : latest.ports()) out.println(TextFormat.live(latest.elapsedSeconds(), p));
-                next = baseline == null ? Math.min(now + interval, warmupEnd) : now + interval;
-            } else {
-                next = baseline == null ? warmupEnd : never;
-            }
+            if (live) for (PortSnapshot p : latest.ports()) out.println(TextFormat.live(latest.elapsedSeconds(), p));
+            next = baseline == null ? Math.min(now + interval, warmupEnd) : now + interval;
         }
         latest = worker.sample();
         if (baseline == null) {
@@ -166,6 +199,8 @@ final class WorkerRun {
         var reading = meter.read();
         return summarize(worker, latest, baseline, latest.elapsedSeconds() - baselineSeconds, reading);
     }
+
+    private static final long HTTP_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Waits until {@code untilNanos} (at most 100 ms); true once SIGINT/SIGTERM arrived. */
     private boolean stopped(long untilNanos) {

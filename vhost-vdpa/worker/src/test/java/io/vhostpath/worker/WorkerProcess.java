@@ -44,11 +44,12 @@ final class WorkerProcess implements AutoCloseable {
 
     /** Starts the worker behind a wrapper command (e.g. {@code unshare}). */
     static WorkerProcess startWith(List<String> wrapper, Path logs, String... args) throws IOException {
-        String prefix = "vp-it-" + ProcessHandle.current().pid() + "-" + (++started);
         var cmd = new ArrayList<>(wrapper);
         cmd.addAll(List.of(JAVA, "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--file-prefix", prefix));
+        int givenPrefix = cmd.indexOf("--file-prefix");
+        String prefix = givenPrefix >= 0 ? cmd.get(givenPrefix + 1) : "vp-it-" + ProcessHandle.current().pid() + "-" + (++started);
+        if (givenPrefix < 0) cmd.addAll(List.of("--file-prefix", prefix));
         int given = cmd.indexOf("--summary-json");
         Path summary = given >= 0 ? Path.of(cmd.get(given + 1)) : logs.resolve(prefix + ".summary.json");
         if (given < 0) cmd.addAll(List.of("--summary-json", summary.toString()));

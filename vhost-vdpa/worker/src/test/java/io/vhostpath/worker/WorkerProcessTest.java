@@ -171,6 +171,48 @@ class WorkerProcessTest {
     }
 
     @Test
+    void when_the_vhost_user_backend_goes_away_the_link_goes_down_and_health_says_so() throws Exception {
+        Path sock = tmp.resolve("gone.sock");
+        try (var backend = WorkerProcess.start(tmp, "--port", "vhost-server:" + sock, "--mode", "macswap", "--cpus", "1",
+                "--duration", "0", "--http", "off", "--hugepages", "off", "--memory", "512");
+             var front = startFrontOf(backend, sock)) {
+            front.awaitOutput("metrics: ", 30);
+            Matcher m = Pattern.compile("metrics: (http://127.0.0.1:\\d+)/metrics").matcher(front.out());
+            assertTrue(m.find(), front::out);
+            var http = HttpClient.newHttpClient();
+            var health = HttpRequest.newBuilder(URI.create(m.group(1) + "/healthz")).build();
+            assertEquals(200, awaitStatus(http, health, 200), front::out);
+            backend.signal("TERM");
+            assertCleanExit(backend, backend.await(30));
+            assertEquals(503, awaitStatus(http, health, 503), front::out);
+            var stats = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "/stats")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertFalse(stats.get("ports").get(0).get("link_up").asBoolean(), stats::toString);
+            var metrics = http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(metrics.body().contains("vhostpath_port_link_up{port=\"virtio_user0\"} 0") && metrics.body().contains("vhostpath_up 0"),
+                    metrics::body);
+            front.signal("TERM");
+            assertCleanExit(front, front.await(30));
+        }
+    }
+
+    private WorkerProcess startFrontOf(WorkerProcess backend, Path sock) throws Exception {
+        backend.awaitOutput("thread poll-q0", 30);
+        return WorkerProcess.start(tmp, "--port", "vhost-user:" + sock, "--mode", "latency", "--rate", "10000", "--cpus", "0",
+                "--duration", "0", "--http", "127.0.0.1:0", "--stats-interval", "500ms", "--hugepages", "off", "--memory", "512");
+    }
+
+    /** Asks until the answer is {@code wanted} (at most 30 s); returns the last status. */
+    private static int awaitStatus(HttpClient http, HttpRequest request, int wanted) throws Exception {
+        int status = -1;
+        for (int i = 0; i < 300 && status != wanted; i++) {
+            if (i > 0) Thread.sleep(100);
+            status = http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        }
+        return status;
+    }
+
+    @Test
     void af_packet_ports_on_a_veth_pair_in_a_private_network_namespace() throws Exception {
         Assumptions.assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"),
                 "creating a network namespace needs root");
@@ -210,6 +252,63 @@ class WorkerProcessTest {
             assertTrue(w.out().contains("thread poll-q0  cpu 0") && w.out().contains("thread poll-q1  cpu 1"), w::out);
             assertEquals(0, number(Files.readString(summary), "allocated_bytes"));
         }
+    }
+
+    @Test
+    void a_second_worker_with_the_same_file_prefix_is_refused_and_the_first_runs_on() throws Exception {
+        String prefix = "vp-shared-" + ProcessHandle.current().pid();
+        try (var first = WorkerProcess.start(tmp, "--port", "null", "--duration", "0", "--http", "off", "--file-prefix", prefix)) {
+            first.awaitOutput("thread poll-q0", 30);
+            try (var second = WorkerProcess.start(tmp, "--port", "null", "--duration", "1s", "--http", "off", "--file-prefix", prefix)) {
+                assertEquals(1, second.await(60), second::err);
+                assertTrue(second.err().contains("another running worker uses --file-prefix " + prefix), second::err);
+            }
+            assertTrue(first.process.isAlive() && Files.isDirectory(Path.of("/var/run/dpdk", prefix)), "the first keeps its runtime dir");
+            first.signal("INT");
+            assertCleanExit(first, first.await(30));
+            assertFalse(Files.exists(Path.of("/var/run/dpdk", prefix + ".lock")), "the claim goes with the worker");
+        }
+    }
+
+    /** Files in {@code dir} whose name starts with {@code start}, 0 when it does not exist. */
+    private static long count(Path dir, String start) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(start)).count();
+        }
+    }
+
+    @Test
+    void the_dpdk_shim_is_extracted_once_into_a_private_directory_even_when_workers_are_killed() throws Exception {
+        var tmpDir = Path.of(System.getProperty("java.io.tmpdir"));
+        Path dir = tmpDir.resolve("vhostpath-" + System.getProperty("user.name"));
+        long looseBefore = count(tmpDir, "libvhostpath_dpdk");
+        long keptBefore = count(dir, "libvhostpath_dpdk-");
+        for (int i = 0; i < 2; i++) {
+            try (var victim = WorkerProcess.start(tmp, "--port", "null", "--duration", "0", "--http", "off")) {
+                victim.awaitOutput("thread poll-q0", 30);
+                victim.process.destroyForcibly().waitFor();
+            }
+        }
+        assertEquals(looseBefore, count(tmpDir, "libvhostpath_dpdk"), "no shim copies left loose in " + tmpDir);
+        assertTrue(count(dir, "libvhostpath_dpdk-") <= Math.max(keptBefore, 1), "one kept copy per shim content");
+        assertEquals(0, count(dir, "libvhostpath_dpdk") - count(dir, "libvhostpath_dpdk-"), "no partial copies");
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    }
+
+    @Test
+    void the_testpmd_backend_helper_replaces_a_stale_socket_and_waits_for_a_listener() throws Exception {
+        Path stale = tmp.resolve("be.sock");
+        try (var s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.bind(UnixDomainSocketAddress.of(stale));
+        }
+        // What make run and make bench do: start testpmd serving the socket, check someone listens, stop it.
+        var script = "source ../../scripts/testpmd-backend.sh && backend_start " + stale + " io 1 " + tmp.resolve("testpmd.log")
+                + " && socket_listening " + stale + "; rc=$?; backend_stop; exit $rc";
+        var p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("removing stale socket " + stale), out);
     }
 
     @Test
@@ -253,22 +352,78 @@ class WorkerProcessTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "missing vDPA node     | --port vhost-vdpa:/dev/vhost-vdpa-99 | /dev/vhost-vdpa-99 does not exist",
-            "not a vhost-vdpa node | --port vhost-vdpa:/dev/null          | /dev/null is character device 1:3 (mem), not a vhost-vdpa device",
-            "nobody serves socket  | --port vhost-user:/nonexistent.sock  | vhost-user socket /nonexistent.sock does not exist: nobody serves it",
-            "unknown port          | --port vdpa0                         | unknown port 'vdpa0'",
-            "invalid EAL argument  | --port null --eal --no-such-eal-flag | EAL refused to start: rte_eal_init failed",
-            "unknown mode          | --port null --mode warp              | --mode warp is not one of",
-            "bad frame size        | --port null --mode txonly --size 20  | --size 20 is out of range",
+            "missing vDPA node     | 1 | --port vhost-vdpa:/dev/vhost-vdpa-99 | /dev/vhost-vdpa-99 does not exist",
+            "not a vhost-vdpa node | 1 | --port vhost-vdpa:/dev/null          | /dev/null is character device 1:3 (mem), not a vhost-vdpa device",
+            "nobody serves socket  | 1 | --port vhost-user:/nonexistent.sock  | vhost-user socket /nonexistent.sock does not exist: nobody serves it",
+            "served path is a file | 1 | --port vhost-server:/etc/hostname    | cannot serve /etc/hostname: it exists and is not a socket",
+            "invalid EAL argument  | 1 | --port null --eal --no-such-eal-flag | EAL refused to start: rte_eal_init failed",
+            "unknown port          | 2 | --port vdpa0                         | unknown port 'vdpa0'",
+            "comma in a path       | 2 | --port vhost-server:/tmp/a,queues=8  | which DPDK's device arguments cannot carry",
+            "unknown mode          | 2 | --port null --mode warp              | --mode warp is not one of",
+            "bad frame size        | 2 | --port null --mode txonly --size 20  | --size 20 is out of range",
+            "huge duration         | 2 | --port null --duration 99999999999999999999 | --duration '99999999999999999999' is not a duration",
+            "duration overflow     | 2 | --port null --duration 9999999999999h | --duration '9999999999999h' is too long",
+            "negative CPU          | 2 | --port null --cpus -1                | --cpus -1 is out of range",
+            "CPU not ours          | 1 | --port null --cpus 0,64              | --cpus 64 is not a CPU this process may use",
+            "pool beyond memory    | 1 | --port null --mbufs 4000000 --hugepages off --memory 256 | cannot create a pool of 4000000 mbufs",
+            "unresolvable --http   | 1 | --port null --http nosuchhost.invalid:9464 | --http nosuchhost.invalid does not resolve",
+            "--http not ours       | 1 | --port null --http 192.0.2.1:9464    | cannot serve metrics on 192.0.2.1:9464",
+            "no summary directory  | 1 | --port null --summary-json /nonexistent-dir/s.json | directory /nonexistent-dir does not exist",
     })
-    void bad_input_gives_a_cause_and_a_fix_and_leaves_nothing(String name, String args, String cause) throws Exception {
+    void bad_input_gives_a_cause_and_a_fix_and_leaves_nothing(String name, int exit, String args, String cause) throws Exception {
         var argv = new java.util.ArrayList<>(List.of(args.trim().split(" ")));
-        argv.addAll(List.of("--duration", "1s", "--http", "off"));
+        if (!argv.contains("--http")) argv.addAll(List.of("--http", "off"));
+        if (!argv.contains("--duration")) argv.addAll(List.of("--duration", "1s"));
         try (var w = WorkerProcess.start(tmp, argv.toArray(String[]::new))) {
-            assertEquals(1, w.await(60), w::err);
+            assertEquals(exit, w.await(60), w::err);
             assertTrue(w.err().contains("vhostpath-worker: error: ") && w.err().contains(cause), w::err);
             assertTrue(w.err().contains("vhostpath-worker: fix: "), w::err);
             w.assertNothingLeft();
+        }
+    }
+
+    @Test
+    void without_live_lines_the_http_endpoints_still_refresh() throws Exception {
+        try (var w = WorkerProcess.start(tmp, "--port", "null", "--mode", "rxonly", "--duration", "0", "--http", "127.0.0.1:0",
+                "--stats-interval", "0", "--warmup", "0")) {
+            w.awaitOutput("metrics: ", 30);
+            Matcher m = Pattern.compile("metrics: (http://127.0.0.1:\\d+)/metrics").matcher(w.out());
+            assertTrue(m.find(), w::out);
+            var http = HttpClient.newHttpClient();
+            var request = HttpRequest.newBuilder(URI.create(m.group(1) + "/stats")).build();
+            double first = new ObjectMapper().readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body())
+                    .get("elapsed_seconds").asDouble();
+            double later = first;
+            for (int i = 0; i < 300 && later <= first; i++) {
+                Thread.sleep(100);
+                later = new ObjectMapper().readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body())
+                        .get("elapsed_seconds").asDouble();
+            }
+            assertTrue(later > first, "/stats never moved past " + first);
+            w.signal("TERM");
+            assertCleanExit(w, w.await(30));
+        }
+    }
+
+    @Test
+    void what_can_be_checked_without_dpdk_fails_before_eal_starts() throws Exception {
+        Path target = Files.writeString(tmp.resolve("elsewhere.txt"), "keep me");
+        Path link = Files.createSymbolicLink(tmp.resolve("summary.json"), target);
+        for (String[] args : new String[][] {
+                {"--port", "null", "--summary-json", link.toString(), "--http", "off"},
+                {"--port", "null", "--http", "192.0.2.1:9464"}}) {
+            try (var w = WorkerProcess.start(tmp, args)) {
+                assertEquals(1, w.await(60), w::err);
+                assertFalse(w.out().contains("EAL:") || w.err().contains("EAL:"), () -> "EAL started: " + w.out() + w.err());
+            }
+        }
+        assertEquals("keep me", Files.readString(target), "a symlinked summary path is not followed");
+    }
+
+    @Test
+    void eal_options_whose_letters_are_ours_too_pass_through_to_eal() throws Exception {
+        try (var w = WorkerProcess.start(tmp, "--port", "null", "--duration", "1s", "--http", "off", "--eal=-b 0000:ff:1f.7")) {
+            assertCleanExit(w, w.await(60));
         }
     }
 

@@ -8,9 +8,14 @@ import io.vhostpath.vdpa.vhost.VhostVdpa;
 import io.vhostpath.worker.WorkerError;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A port as the user names it, and the DPDK virtual device that provides it.
@@ -42,12 +47,14 @@ public record PortSpec(String kind, String target, String vdevName, String vdevA
         String target = colon < 0 ? "" : text.substring(colon + 1);
         return switch (kind) {
             case "vhost-vdpa", "vhost-user" -> {
-                requireTarget(kind, target, "/dev/vhost-vdpa-N or socket path");
+                requireTarget(kind, target, kind.equals("vhost-vdpa") ? "/dev/vhost-vdpa-N" : "socket path");
+                if (kind.equals("vhost-user")) requireSocketPath(target);
                 yield new PortSpec(kind, target, "virtio_user" + index,
                         "path=" + target + ",queues=" + queues + ",queue_size=" + descriptors);
             }
             case "vhost-server" -> {
                 requireTarget(kind, target, "socket path");
+                requireSocketPath(target);
                 yield new PortSpec(kind, target, "net_vhost" + index, "iface=" + target + ",queues=" + queues);
             }
             case "null" -> new PortSpec(kind, "", "net_null" + index, "");
@@ -58,7 +65,7 @@ public record PortSpec(String kind, String target, String vdevName, String vdevA
             }
             default -> {
                 if (!text.startsWith("net_") && !text.startsWith("virtio_user")) {
-                    throw new WorkerError("unknown port '" + text + "'",
+                    throw WorkerError.usage("unknown port '" + text + "'",
                             "use vhost-vdpa:/dev/vhost-vdpa-N, vhost-user:PATH, vhost-server:PATH, null, ring, "
                                     + "af_packet:IFACE, or a DPDK vdev such as net_null0");
                 }
@@ -70,8 +77,27 @@ public record PortSpec(String kind, String target, String vdevName, String vdevA
     }
 
     private static void requireTarget(String kind, String target, String what) {
-        if (target.isEmpty()) throw new WorkerError("port '" + kind + "' names no target", "write it as " + kind + ":<" + what + ">");
+        if (target.isEmpty()) throw WorkerError.usage("port '" + kind + "' names no target", "write it as " + kind + ":<" + what + ">");
+        for (char c : KVARG_SEPARATORS.toCharArray()) {
+            if (target.indexOf(c) >= 0) {
+                throw WorkerError.usage("port target '" + target + "' contains '" + c + "', which DPDK's device arguments "
+                        + "cannot carry", "use a path or name without any of " + KVARG_SEPARATORS.replace(" ", "space"));
+            }
+        }
     }
+
+    private static void requireSocketPath(String path) {
+        int bytes = path.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_SOCKET_PATH) {
+            throw WorkerError.usage("socket path " + path + " is " + bytes + " bytes; a unix socket address holds "
+                    + MAX_SOCKET_PATH, "use a shorter path (or a symlinked directory)");
+        }
+    }
+
+    /** What DPDK's kvargs parser splits on (pairs, key from value, lists), and white space. */
+    private static final String KVARG_SEPARATORS = ",=[] ";
+    /** {@code sizeof(sun_path) - 1}: DPDK truncates longer paths silently. */
+    static final int MAX_SOCKET_PATH = 107;
 
     /** The {@code --vdev} argument. */
     public String vdev() {
@@ -84,11 +110,52 @@ public record PortSpec(String kind, String target, String vdevName, String vdevA
      *
      * @param procRoot where {@code devices} lists the character majors ({@code /proc} outside tests)
      */
-    public void check(Path procRoot) {
+    public Optional<String> check(Path procRoot) {
         switch (kind) {
             case "vhost-vdpa" -> checkVhostVdpa(Path.of(target), procRoot);
             case "vhost-user" -> checkSocket(Path.of(target));
+            case "vhost-server" -> {
+                return checkServedPath(Path.of(target));
+            }
             default -> { }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The path a vhost-server port will create its socket at. DPDK unlinks whatever is at that path when its bind
+     * fails, so nothing is left to it: a live socket (another backend) and anything that is not a socket are
+     * refused, and a stale socket (nobody accepts on it) is removed here, and said so.
+     *
+     * @return a note when a stale socket was removed
+     */
+    private static Optional<String> checkServedPath(Path socket) {
+        Path dir = socket.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new WorkerError("cannot serve " + socket + ": directory " + dir + " does not exist", "create it, or serve a socket elsewhere");
+        }
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+        if (!isSocket(socket)) {
+            throw new WorkerError("cannot serve " + socket + ": it exists and is not a socket", "remove it yourself, or serve a socket elsewhere");
+        }
+        try (var probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException refused) {
+            try {
+                Files.delete(socket);
+            } catch (IOException e) {
+                throw new WorkerError("cannot remove stale socket " + socket + ": " + e.getMessage(), "remove it yourself");
+            }
+            return Optional.of("removed stale socket " + socket + " (nobody accepted on it)");
+        }
+        throw new WorkerError("cannot serve " + socket + ": another process is serving it", "stop that backend, or serve a socket elsewhere");
+    }
+
+    private static boolean isSocket(Path path) {
+        try {
+            return ((Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000) == 0140000;
+        } catch (IOException e) {
+            throw new WorkerError("cannot stat " + path + ": " + e.getMessage(), "check the path and permissions");
         }
     }
 
@@ -142,13 +209,6 @@ public record PortSpec(String kind, String target, String vdevName, String vdevA
             throw new WorkerError("vhost-user socket " + socket + " does not exist: nobody serves it",
                     "start the backend first (OVS-DPDK, a vhost-server worker, or testpmd with net_vhost)");
         }
-        try {
-            int mode = (Integer) Files.getAttribute(socket, "unix:mode");
-            if ((mode & 0170000) != 0140000) {
-                throw new WorkerError(socket + " is not a unix socket", "give the vhost-user socket the backend created");
-            }
-        } catch (IOException e) {
-            throw new WorkerError("cannot stat " + socket + ": " + e.getMessage(), "check the path and permissions");
-        }
+        if (!isSocket(socket)) throw new WorkerError(socket + " is not a unix socket", "give the vhost-user socket the backend created");
     }
 }

@@ -61,7 +61,7 @@ public final class PortMonitor {
             interval.add(recycled);
         }
         total.add(interval);
-        var snapshot = new PortSnapshot(port.name(), current,
+        var snapshot = new PortSnapshot(port.name(), port.link().up(), current,
                 (current.rxPackets() - previous.rxPackets()) / seconds / 1e6,
                 (current.txPackets() - previous.txPackets()) / seconds / 1e6,
                 (current.rxBytes() - previous.rxBytes()) * 8 / seconds / 1e9,

@@ -22,6 +22,7 @@ public final class SnapshotFormats {
         var m = new LinkedHashMap<String, Object>();
         var t = p.total();
         m.put("port", p.port());
+        m.put("link_up", p.linkUp());
         m.put("rx_packets", t.rxPackets());
         m.put("tx_packets", t.txPackets());
         m.put("rx_bytes", t.rxBytes());
@@ -65,6 +66,8 @@ public final class SnapshotFormats {
         counter(sb, "vhostpath_dropped_total", "Packets the worker freed unsent (TX full after retries, ring full).", ports, p -> p.total().dropped());
         counter(sb, "vhostpath_probe_lost_total", "Probe sequence numbers never received.", ports, p -> p.total().lost());
         counter(sb, "vhostpath_probe_reordered_total", "Probes received after a later one.", ports, p -> p.total().reordered());
+        gauge(sb, "vhostpath_port_link_up", "1 while the port's link is up (virtio_user: its backend is there).", ports,
+                p -> p.linkUp() ? 1 : 0);
         gauge(sb, "vhostpath_port_rx_pps", "Receive rate over the last stats interval.", ports, p -> p.rxMpps() * 1e6);
         gauge(sb, "vhostpath_port_tx_pps", "Send rate over the last stats interval.", ports, p -> p.txMpps() * 1e6);
         sb.append("# HELP vhostpath_rtt_seconds Probe round trip since start (latency mode).\n");
@@ -81,7 +84,7 @@ public final class SnapshotFormats {
             sb.append("vhostpath_rtt_seconds_sum{port=\"").append(p.port()).append("\"} ")
                     .append(fmt(l.mean() * l.count() / 1e9)).append('\n');
         }
-        sb.append("# HELP vhostpath_up 1 while every polling thread runs.\n# TYPE vhostpath_up gauge\nvhostpath_up ")
+        sb.append("# HELP vhostpath_up 1 while every polling thread runs and every port's link is up.\n# TYPE vhostpath_up gauge\nvhostpath_up ")
                 .append(s.healthy() ? 1 : 0).append('\n');
         return sb.toString();
     }

@@ -13,6 +13,7 @@ public final class TextFormat {
         if (p.total().lost() != 0 || p.total().reordered() != 0) {
             sb.append(" lost ").append(p.total().lost()).append(" reord ").append(p.total().reordered());
         }
+        if (!p.linkUp()) sb.append(" | LINK DOWN");
         Latency l = p.intervalLatency();
         if (l.count() > 0) {
             sb.append(String.format(Locale.ROOT, " | rtt p50 %s p99 %s p99.9 %s max %s",

@@ -85,4 +85,63 @@ class PortSpecTest {
             PortSpec.parse("vhost-user:" + sock, 0, 1, 1024).check(procWith(""));
         }
     }
+
+    private static PortSpec served(Path socket) {
+        return PortSpec.parse("vhost-server:" + socket, 0, 1, 1024);
+    }
+
+    @Test
+    void a_served_path_holding_a_regular_file_is_refused_and_the_file_kept() throws IOException {
+        Path file = Files.writeString(tmp.resolve("regular.txt"), "hello");
+        var e = assertThrows(WorkerError.class, () -> served(file).check(tmp));
+        assertTrue(e.getMessage().contains("it exists and is not a socket"), e::getMessage);
+        assertEquals("hello", Files.readString(file));
+        var dir = Files.createDirectory(tmp.resolve("adir"));
+        assertThrows(WorkerError.class, () -> served(dir).check(tmp));
+        assertTrue(Files.isDirectory(dir));
+    }
+
+    @Test
+    void a_served_path_another_backend_listens_on_is_refused_and_left_alone() throws IOException {
+        Path sock = tmp.resolve("live.sock");
+        try (var live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            live.bind(UnixDomainSocketAddress.of(sock));
+            var e = assertThrows(WorkerError.class, () -> served(sock).check(tmp));
+            assertTrue(e.getMessage().contains("another process is serving it"), e::getMessage);
+            assertTrue(Files.exists(sock));
+        }
+    }
+
+    @Test
+    void a_stale_served_socket_is_removed_and_said_so() throws IOException {
+        Path sock = tmp.resolve("stale.sock");
+        try (var gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            gone.bind(UnixDomainSocketAddress.of(sock));
+        }
+        assertEquals("removed stale socket " + sock + " (nobody accepted on it)", served(sock).check(tmp).orElseThrow());
+        assertTrue(Files.notExists(sock));
+        assertTrue(served(sock).check(tmp).isEmpty(), "a free path needs nothing");
+        var noDir = assertThrows(WorkerError.class, () -> served(tmp.resolve("missing/x.sock")).check(tmp));
+        assertTrue(noDir.getMessage().contains("does not exist"), noDir::getMessage);
+    }
+
+    @Test
+    void socket_paths_longer_than_a_unix_address_holds_are_refused_for_both_ends() {
+        String longPath = tmp.resolve("d".repeat(120) + ".sock").toString();
+        for (String kind : new String[] {"vhost-user:", "vhost-server:"}) {
+            var e = assertThrows(WorkerError.class, () -> PortSpec.parse(kind + longPath, 0, 1, 1024));
+            assertTrue(e.getMessage().contains("a unix socket address holds 107"), e::getMessage);
+        }
+        String fits = "/" + "e".repeat(PortSpec.MAX_SOCKET_PATH - 1);
+        assertEquals("net_vhost0,iface=" + fits + ",queues=1", PortSpec.parse("vhost-server:" + fits, 0, 1, 1024).vdev());
+    }
+
+    @Test
+    void targets_that_would_split_dpdk_device_arguments_are_refused() {
+        for (String spec : new String[] {"vhost-server:/tmp/x,y.sock", "vhost-server:/tmp/inj.sock,queues=8",
+                "vhost-user:/tmp/a=b", "af_packet:eth0,qpairs=9", "vhost-vdpa:/dev/vhost-vdpa-0 "}) {
+            var e = assertThrows(WorkerError.class, () -> PortSpec.parse(spec, 0, 1, 1024), spec);
+            assertTrue(e.getMessage().contains("which DPDK's device arguments cannot carry"), e::getMessage);
+        }
+    }
 }

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SnapshotFormatsTest {
-    private final Snapshot snapshot = new Snapshot(3.5, "latency", List.of(new PortSnapshot("virtio_user0",
+    private final Snapshot snapshot = new Snapshot(3.5, "latency", List.of(new PortSnapshot("virtio_user0", true,
             new PortCounters(100, 90, 6400, 5760, 1, 0, 10, 0, 2, 1, 0), 1.5, 1.4, 0.7, 0.6, 3,
             Latency.NONE, new Latency(90, 15_000, 20_000, 40_000, 55_000, 80_000, 16_000.0))), true);
 
