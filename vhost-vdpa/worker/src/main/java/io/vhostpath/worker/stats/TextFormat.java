@@ -7,9 +7,9 @@ public final class TextFormat {
     private TextFormat() {}
 
     public static String live(double elapsed, PortSnapshot p) {
-        var sb = new StringBuilder(String.format(Locale.ROOT,
-                "[%6.1fs] %-14s rx %7.3f Mpps %6.2f Gbps | tx %7.3f Mpps %6.2f Gbps | drop %d missed %d",
-                elapsed, p.port(), p.rxMpps(), p.rxGbps(), p.txMpps(), p.txGbps(), p.intervalDropped(), p.total().rxMissed()));
+        var sb = new StringBuilder(String.format(Locale.ROOT, "[%6.1fs] %-14s rx %7.3f Mpps %s | tx %7.3f Mpps %s | drop %d missed %d",
+                elapsed, p.port(), p.rxMpps(), gbps(p.rxGbps(), p.total().rxPackets(), p.total().rxBytes()), p.txMpps(),
+                gbps(p.txGbps(), p.total().txPackets(), p.total().txBytes()), p.intervalDropped(), p.total().rxMissed()));
         if (p.total().lost() != 0 || p.total().reordered() != 0) {
             sb.append(" lost ").append(p.total().lost()).append(" reord ").append(p.total().reordered());
         }
@@ -20,6 +20,11 @@ public final class TextFormat {
                     micros(l.p50()), micros(l.p99()), micros(l.p999()), micros(l.max())));
         }
         return sb.toString();
+    }
+
+    /** Gbps, or "n/a" for a driver that counts packets and no bytes (net_null, net_ring). */
+    private static String gbps(double gbps, long packets, long bytes) {
+        return packets > 0 && bytes == 0 ? "  n/a Gbps" : String.format(Locale.ROOT, "%6.2f Gbps", gbps);
     }
 
     public static String micros(long nanos) {

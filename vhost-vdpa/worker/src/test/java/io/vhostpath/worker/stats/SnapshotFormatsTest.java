@@ -37,4 +37,17 @@ class SnapshotFormatsTest {
         assertTrue(doc.startsWith("{\"elapsed_seconds\":3.50000,\"mode\":\"latency\",\"healthy\":true,\"ports\":[{\"port\":\"virtio_user0\""), doc);
         assertTrue(doc.contains("\"latency_ns\":{\"count\":90,\"p50\":15000"), doc);
     }
+
+    @Test
+    void the_live_line_says_n_a_for_gbps_when_the_driver_counts_no_bytes() {
+        var counted = snapshot.ports().getFirst();
+        assertTrue(TextFormat.live(1.0, counted).contains("rx   1.500 Mpps   0.70 Gbps"), TextFormat.live(1.0, counted));
+        var noBytes = new PortSnapshot("net_ring0", true, new PortCounters(100, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+                1.5, 1.4, 0, 0, 0, Latency.NONE, Latency.NONE);
+        String line = TextFormat.live(1.0, noBytes);
+        assertTrue(line.contains("rx   1.500 Mpps   n/a Gbps | tx   1.400 Mpps   n/a Gbps"), line);
+        assertTrue(!line.contains("LINK DOWN"), line);
+        var down = new PortSnapshot("virtio_user0", false, counted.total(), 0, 0, 0, 0, 0, Latency.NONE, Latency.NONE);
+        assertTrue(TextFormat.live(1.0, down).contains("| LINK DOWN"), TextFormat.live(1.0, down));
+    }
 }
