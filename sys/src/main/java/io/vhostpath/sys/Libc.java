@@ -38,6 +38,7 @@ public final class Libc {
     private static final MethodHandle RECV = call("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle OPEN = call("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SIGNAL = call("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle SETNS = call("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle IOCTL = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle SCHED_GETAFFINITY = call("sched_getaffinity",
@@ -161,6 +162,20 @@ public final class Libc {
     public static void schedSetaffinity(MemorySegment mask, String cpus) {
         try (var e = new Errno()) {
             check((int) SCHED_SETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_setaffinity", "cpus=" + cpus);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static final int SIGINT = 2;
+    public static final int SIGTERM = 15;
+
+    /** {@code signal(signum, SIG_DFL)}: the signal's default action again, whatever the process inherited. */
+    public static void defaultSignal(int signum) {
+        try (var e = new Errno()) {
+            var previous = (MemorySegment) SIGNAL.invokeExact(e.state, signum, MemorySegment.NULL);
+            // SIG_ERR is (void (*)(int)) -1.
+            if (previous.address() == -1L) throw new NativeError("signal", "signum=" + signum, e.value());
         } catch (Throwable t) {
             throw rethrow(t);
         }

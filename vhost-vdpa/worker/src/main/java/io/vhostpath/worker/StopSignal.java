@@ -1,5 +1,6 @@
 package io.vhostpath.worker;
 
+import io.vhostpath.sys.Libc;
 import sun.misc.Signal;
 
 import java.util.List;
@@ -15,9 +16,15 @@ final class StopSignal {
     private final CountDownLatch requested = new CountDownLatch(1);
     private volatile Thread starting;
 
-    /** Handles SIGINT and SIGTERM from now on. */
+    /**
+     * Handles SIGINT and SIGTERM from now on. A process started in the background by a script inherits SIGINT
+     * ignored (POSIX, for asynchronous lists), and the JVM does not handle a signal that was ignored when it
+     * started: so both go back to their default action first, and the worker stops however it was started.
+     */
     static StopSignal install() {
         var stop = new StopSignal();
+        Libc.defaultSignal(Libc.SIGINT);
+        Libc.defaultSignal(Libc.SIGTERM);
         for (String name : List.of("INT", "TERM")) Signal.handle(new Signal(name), s -> stop.request());
         return stop;
     }

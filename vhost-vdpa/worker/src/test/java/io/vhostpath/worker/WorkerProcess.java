@@ -44,7 +44,10 @@ final class WorkerProcess implements AutoCloseable {
 
     /** Starts the worker behind a wrapper command (e.g. {@code unshare}). */
     static WorkerProcess startWith(List<String> wrapper, Path logs, String... args) throws IOException {
-        var cmd = new ArrayList<>(wrapper);
+        // As a terminal or a container runtime starts it: default signal actions, even when this JVM was itself
+        // started as a script's background job (SIGINT ignored); a wrapper may still change them.
+        var cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM"));
+        cmd.addAll(wrapper);
         cmd.addAll(List.of(JAVA, "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         int givenPrefix = cmd.indexOf("--file-prefix");

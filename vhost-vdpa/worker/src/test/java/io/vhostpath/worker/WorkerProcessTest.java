@@ -312,6 +312,17 @@ class WorkerProcessTest {
     }
 
     @Test
+    void sigint_stops_a_worker_that_was_started_with_sigint_ignored() throws Exception {
+        // What a script's background job (`worker &`) inherits: SIGINT ignored.
+        try (var w = WorkerProcess.startWith(List.of("sh", "-c", "trap '' INT; exec \"$@\"", "sh"), tmp,
+                "--port", "null", "--duration", "0", "--http", "off")) {
+            w.awaitOutput("thread poll-q0", 30);
+            w.signal("INT");
+            assertCleanExit(w, w.await(30));
+        }
+    }
+
+    @Test
     void a_killed_workers_runtime_dir_is_removed_by_the_next_start() throws Exception {
         try (var victim = WorkerProcess.startWith(List.of(), tmp, "--port", "null", "--duration", "0", "--http", "off")) {
             victim.awaitOutput("thread poll-q0", 30);
