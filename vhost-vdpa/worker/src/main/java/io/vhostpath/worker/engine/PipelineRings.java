@@ -57,8 +57,9 @@ public final class PipelineRings {
     }
 
     /**
-     * Hands every mbuf address still in either ring to {@code sink}, oldest first. One {@code read} stops at
-     * the physical end of the buffer, so it loops until both rings are empty.
+     * Hands every mbuf address still in either ring to {@code sink}, oldest first (after both threads stopped).
+     * One {@code read} stops at the physical end of the buffer, and returns 0 when all it met there was the
+     * padding record of a wrapped message: so it reads until the ring is empty, not until a read returns 0.
      */
     int drainTo(LongConsumer sink) {
         int[] taken = new int[1];
@@ -68,8 +69,10 @@ public final class PipelineRings {
         };
         // What came back from the stage was sent to it before anything still waiting for it.
         for (RingBuffer ring : new RingBuffer[] {fromStage, toStage}) {
-            while (ring.read(handler, Integer.MAX_VALUE) > 0) {
-                // again: the first read ended at the buffer's end
+            // At most: up to the end (or only its padding), then from the start.
+            for (int reads = 0; ring.size() > 0; reads++) {
+                if (reads == 3) throw new IllegalStateException("pipeline ring still holds " + ring.size() + " bytes after 3 reads");
+                ring.read(handler, Integer.MAX_VALUE);
             }
         }
         return taken[0];

@@ -57,6 +57,25 @@ class PipelineRingsTest {
     }
 
     @Test
+    void drain_goes_past_a_padding_record_at_the_end_of_the_buffer() {
+        var rings = new PipelineRings(4096);
+        var seen = new InOrder();
+        long offered = 0;
+        try (var burst = new MbufBurst(BURST)) {
+            while (offerNext(rings, burst, offered)) offered += BURST;
+            // Take everything: the head now sits where the next message does not fit before the end.
+            rings.toStage.read((type, buffer, index, length) -> {
+                for (int i = 0; i < length / 8; i++) seen.accept(buffer.getLong(index + 8 * i));
+            }, Integer.MAX_VALUE);
+            assertTrue(offerNext(rings, burst, offered), "room again after the read");
+            offered += BURST;
+        }
+        // The ring holds a padding record up to the end, then the message at the start.
+        assertEquals(BURST, rings.drainTo(seen::accept));
+        assertEquals(offered, seen.next);
+    }
+
+    @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void millions_of_bursts_through_the_stage_arrive_once_in_order_and_none_is_lost_at_a_random_stop() throws Exception {
         for (int round = 0; round < 4; round++) {
