@@ -67,9 +67,7 @@ public final class Links implements AutoCloseable {
 
     /** Sets the link administratively up or down ({@code IFF_UP}). */
     public void setUp(String name, boolean up) {
-        int index = get(name).index();
-        exchange("ip link set dev " + name + (up ? " up" : " down"), Rtnetlink.RTM_SETLINK, 0, index,
-                up ? Rtnetlink.IFF_UP : 0, Rtnetlink.IFF_UP, w -> { });
+        set(name, up ? "up" : "down", up ? Rtnetlink.IFF_UP : 0, Rtnetlink.IFF_UP, w -> { });
     }
 
     public void setMac(String name, MacAddress mac) {
@@ -98,8 +96,13 @@ public final class Links implements AutoCloseable {
     }
 
     private void set(String name, String what, Consumer<MessageWriter> attributes) {
+        set(name, what, 0, 0, attributes);
+    }
+
+    /** {@code RTM_SETLINK} on the link called {@code name}: ifinfomsg {@code flags} under {@code change}, and attributes. */
+    private void set(String name, String what, int flags, int change, Consumer<MessageWriter> attributes) {
         int index = get(name).index();
-        exchange("ip link set dev " + name + " " + what, Rtnetlink.RTM_SETLINK, 0, index, 0, 0, attributes);
+        exchange("ip link set dev " + name + " " + what, Rtnetlink.RTM_SETLINK, 0, index, flags, change, attributes);
     }
 
     private record Request(int seq, ByteBuffer bytes) {}

@@ -27,6 +27,13 @@ class PipelineRingsTest {
             if (value != next) throw new AssertionError("expected " + next + ", got " + value);
             next++;
         }
+
+        /** Reads each burst message's addresses in turn. */
+        MessageHandler messages() {
+            return (type, buffer, index, length) -> {
+                for (int i = 0; i < length / 8; i++) accept(buffer.getLong(index + 8 * i));
+            };
+        }
     }
 
     private static boolean offerNext(PipelineRings rings, MbufBurst burst, long first) {
@@ -44,9 +51,7 @@ class PipelineRingsTest {
         try (var burst = new MbufBurst(BURST)) {
             while (offerNext(rings, burst, offered)) offered += BURST;
             // Take half, then fill again: the newest messages now sit at the start of the buffer.
-            rings.toStage.read((type, buffer, index, length) -> {
-                for (int i = 0; i < length / 8; i++) seen.accept(buffer.getLong(index + 8 * i));
-            }, (int) (offered / BURST / 2));
+            rings.toStage.read(seen.messages(), (int) (offered / BURST / 2));
             while (offerNext(rings, burst, offered)) offered += BURST;
         }
         long taken = seen.next;
@@ -64,9 +69,7 @@ class PipelineRingsTest {
         try (var burst = new MbufBurst(BURST)) {
             while (offerNext(rings, burst, offered)) offered += BURST;
             // Take everything: the head now sits where the next message does not fit before the end.
-            rings.toStage.read((type, buffer, index, length) -> {
-                for (int i = 0; i < length / 8; i++) seen.accept(buffer.getLong(index + 8 * i));
-            }, Integer.MAX_VALUE);
+            rings.toStage.read(seen.messages(), Integer.MAX_VALUE);
             assertTrue(offerNext(rings, burst, offered), "room again after the read");
             offered += BURST;
         }
@@ -96,9 +99,7 @@ class PipelineRingsTest {
             });
             // The poller: offers numbered bursts and reads back what the stage returned, checking the order.
             var returned = new InOrder();
-            MessageHandler check = (type, buffer, index, length) -> {
-                for (int i = 0; i < length / 8; i++) returned.accept(buffer.getLong(index + 8 * i));
-            };
+            MessageHandler check = returned.messages();
             long offered = 0;
             long stopAt = ThreadLocalRandom.current().nextLong(300_000, 1_000_000) * BURST;
             try (var burst = new MbufBurst(BURST)) {
