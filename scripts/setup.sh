@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what vhostpath needs on a Debian 12 machine, idempotently: DPDK 22.11 (libraries, headers,
-# testpmd), a C compiler for the shim, and hugepages where the kernel can give them.
+# testpmd), a C compiler for the shim, the CNI tiers' components, and hugepages where the kernel can give them.
 set -euo pipefail
-packages=(dpdk dpdk-dev libdpdk-dev gcc pkg-config make procps util-linux coreutils iproute2)
+# The CNI tiers: Open vSwitch (userspace and DPDK datapaths), OVN, the reference CNI plugins (IPAM), podman.
+packages=(dpdk dpdk-dev libdpdk-dev gcc pkg-config make procps util-linux coreutils iproute2
+  openvswitch-switch openvswitch-switch-dpdk ovn-central ovn-host containernetworking-plugins podman runc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -27,6 +27,17 @@ public record MacAddress(long bits) {
         return new MacAddress(v);
     }
 
+    /** A random unicast, locally administered address (first byte x2, x6, xA or xE), as Linux's eth_random_addr. */
+    public static MacAddress randomLocal(java.util.random.RandomGenerator random) {
+        long v = random.nextLong() & 0xFFFF_FFFF_FFFFL;
+        return new MacAddress((v & ~(1L << 40)) | (1L << 41));
+    }
+
+    /** Group bit set: a multicast (or broadcast) address, which no interface may take as its own. */
+    public boolean isMulticast() {
+        return (bits & (1L << 40)) != 0;
+    }
+
     public byte[] toBytes() {
         byte[] b = new byte[6];
         for (int i = 0; i < 6; i++) b[i] = (byte) (bits >>> (8 * (5 - i)));

@@ -1,0 +1,87 @@
+package io.vhostpath.ovsdb;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Open vSwitch in a private directory: ovsdb-server on a fresh database and ovs-vswitchd with the userspace
+ * datapath (this host has no openvswitch kernel module), as TESTBED.md describes. {@link #close} stops both.
+ */
+public final class OvsTestbed implements AutoCloseable {
+    private final Path dir;
+    private final Map<String, String> env;
+
+    private OvsTestbed(Path dir) {
+        this.dir = dir;
+        this.env = Map.of("OVS_RUNDIR", dir.toString(), "OVS_DBDIR", dir.toString(), "OVS_LOGDIR", dir.toString(),
+                "OVS_SYSCONFDIR", dir.toString());
+    }
+
+    /** True when the Debian packages are installed (scripts/setup.sh installs them). */
+    public static boolean installed() {
+        return Files.isExecutable(Path.of("/usr/sbin/ovsdb-server")) && Files.isExecutable(Path.of("/usr/sbin/ovs-vswitchd"));
+    }
+
+    public static OvsTestbed start(Path dir) throws IOException, InterruptedException {
+        var t = new OvsTestbed(dir);
+        t.run("ovsdb-tool", "create", dir.resolve("conf.db").toString(), "/usr/share/openvswitch/vswitch.ovsschema");
+        t.run("ovsdb-server", dir.resolve("conf.db").toString(), "--remote=punix:" + t.dbSocket(),
+                "--pidfile=" + dir.resolve("ovsdb-server.pid"), "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
+                "--log-file=" + dir.resolve("ovsdb-server.log"), "--detach");
+        t.vsctl("--no-wait", "init");
+        t.run("ovs-vswitchd", "unix:" + t.dbSocket(), "--pidfile=" + dir.resolve("ovs-vswitchd.pid"),
+                "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"), "--log-file=" + dir.resolve("ovs-vswitchd.log"), "--detach");
+        return t;
+    }
+
+    public Path dbSocket() {
+        return dir.resolve("db.sock");
+    }
+
+    /** ovs-vsctl against this database: the reference tool, to check what our client wrote. */
+    public String vsctl(String... args) throws IOException, InterruptedException {
+        var cmd = new ArrayList<>(List.of("ovs-vsctl", "--db=unix:" + dbSocket(), "--timeout=20"));
+        cmd.addAll(List.of(args));
+        return run(cmd.toArray(String[]::new));
+    }
+
+    public String run(String... cmd) throws IOException, InterruptedException {
+        var pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " did not finish in 60 s: " + out);
+        }
+        if (p.exitValue() != 0) throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + out);
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        for (String daemon : List.of("ovs-vswitchd", "ovsdb-server")) {
+            Path ctl = dir.resolve(daemon + ".ctl");
+            if (Files.exists(ctl)) {
+                try {
+                    run("ovs-appctl", "-t", ctl.toString(), "exit");
+                } catch (IOException e) {
+                    // already gone: the pid file check below says so
+                }
+            }
+            Path pid = dir.resolve(daemon + ".pid");
+            if (Files.exists(pid)) {
+                long p = Long.parseLong(Files.readString(pid).strip());
+                ProcessHandle.of(p).ifPresent(h -> {
+                    h.destroy();
+                    h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> { h.destroyForcibly(); return h; }).join();
+                });
+            }
+        }
+    }
+}
