@@ -1,0 +1,94 @@
+package io.vhostpath.cni;
+
+import io.vhostpath.text.JsonFormatException;
+import io.vhostpath.text.JsonReader;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Delegation to the IPAM plugin the config names ({@code ipam.type}), found in CNI_PATH and run with the same
+ * stdin and environment but its own CNI_COMMAND, as libcni's invoke.DelegateAdd/Del do.
+ */
+final class Ipam {
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private Ipam() {}
+
+    /** ADD: the IPAM plugin's result (ips, routes, dns). */
+    static Map<String, Object> add(NetConf conf, CniEnv env, Map<String, String> environment, String stdin) {
+        return run("ADD", conf, env, environment, stdin);
+    }
+
+    /** CHECK: the IPAM plugin confirms its allocation; an error document becomes a {@link CniError}. */
+    static void check(NetConf conf, CniEnv env, Map<String, String> environment, String stdin) {
+        run("CHECK", conf, env, environment, stdin);
+    }
+
+    /** DEL: releases the allocation (the IPAM plugins succeed when there is nothing to release). */
+    static void del(NetConf conf, CniEnv env, Map<String, String> environment, String stdin) {
+        run("DEL", conf, env, environment, stdin);
+    }
+
+    private static Map<String, Object> run(String command, NetConf conf, CniEnv env, Map<String, String> environment, String stdin) {
+        String type = (String) conf.ipam().get("type");
+        if (!type.matches("[A-Za-z0-9_.\\-]+")) throw CniError.config("ipam.type", "'" + type + "' is not a plugin name");
+        Path plugin = env.path().stream().map(d -> d.resolve(type)).filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> CniError.config("ipam.type", "no plugin '" + type + "' in CNI_PATH " + env.path()));
+        var pb = new ProcessBuilder(plugin.toString());
+        pb.environment().clear();
+        pb.environment().putAll(environment);
+        pb.environment().put("CNI_COMMAND", command);
+        // The attachment's own identity: GC runs DEL for attachments other than the call's.
+        pb.environment().put("CNI_CONTAINERID", env.containerId());
+        pb.environment().put("CNI_IFNAME", env.ifname());
+        if (env.netns() != null) pb.environment().put("CNI_NETNS", env.netns());
+        else pb.environment().remove("CNI_NETNS");
+        String out;
+        String err;
+        int rc;
+        try {
+            Path errFile = Files.createTempFile("vhostpath-ipam", ".err");
+            try {
+                Process p = pb.redirectError(errFile.toFile()).start();
+                try (var in = p.getOutputStream()) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+                out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new CniError(CniError.TRY_AGAIN_LATER, "ipam plugin " + type + " " + command + " did not finish in "
+                            + TIMEOUT_SECONDS + " s");
+                }
+                rc = p.exitValue();
+                err = Files.readString(errFile).strip();
+            } finally {
+                Files.deleteIfExists(errFile);
+            }
+        } catch (IOException e) {
+            throw new CniError(CniError.IO, "cannot run ipam plugin " + plugin + " " + command, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CniError(CniError.INTERNAL, "interrupted while ipam plugin " + type + " ran");
+        }
+        Map<String, Object> doc = null;
+        if (!out.isBlank()) {
+            try {
+                doc = JsonReader.parseObject(out);
+            } catch (JsonFormatException e) {
+                throw new CniError(CniError.INTERNAL, "ipam plugin " + type + " " + command + " printed no JSON", out.strip());
+            }
+        }
+        if (rc != 0 || (doc != null && doc.get("code") != null)) {
+            int code = doc != null && doc.get("code") instanceof Long c ? c.intValue() : CniError.INTERNAL;
+            String msg = doc != null && doc.get("msg") instanceof String m ? m : "exited " + rc;
+            String details = doc != null && doc.get("details") instanceof String d ? d : err;
+            throw new CniError(code, "ipam plugin " + type + " " + command + ": " + msg, details);
+        }
+        return doc == null ? Map.of() : doc;
+    }
+}

@@ -1,0 +1,32 @@
+package io.vhostpath.cni;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** The undo steps of a half-done ADD, run newest first when a later step fails; a failing undo is kept as suppressed. */
+final class Rollback {
+    private final Deque<Runnable> steps = new ArrayDeque<>();
+    private final DebugLog log;
+
+    Rollback(DebugLog log) {
+        this.log = log;
+    }
+
+    void add(String what, Runnable undo) {
+        steps.push(() -> {
+            log.line("rollback: " + what);
+            undo.run();
+        });
+    }
+
+    void undo(Throwable cause) {
+        while (!steps.isEmpty()) {
+            try {
+                steps.pop().run();
+            } catch (RuntimeException e) {
+                log.line("rollback step failed: " + e.getMessage());
+                cause.addSuppressed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.vhostpath.cni;
+
+import io.vhostpath.text.Json;
+import io.vhostpath.text.JsonFormatException;
+import io.vhostpath.text.JsonReader;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The plugin's state cache: one pretty-enough JSON file per attachment ({@code <containerId>-<ifname>.json}),
+ * written atomically (temporary file, fsync, rename), and one lock file per device so that concurrent ADDs for a
+ * device serialise.
+ */
+final class StateStore {
+    private static final long LOCK_WAIT_MILLIS = 10_000;
+    private final Path dir;
+
+    StateStore(Path dir) {
+        this.dir = dir;
+    }
+
+    Optional<Attachment> find(String key) {
+        Path f = file(key);
+        if (!Files.exists(f)) return Optional.empty();
+        try {
+            return Optional.of(Attachment.fromDocument(JsonReader.parseObject(Files.readString(f))));
+        } catch (IOException e) {
+            throw new CniError(CniError.IO, "cannot read state file " + f, e.getMessage());
+        } catch (JsonFormatException | ClassCastException | CniError e) {
+            // A torn or hand-edited file must not make DEL impossible: the caller falls back to what it can derive.
+            throw new CniError(CniError.DECODE, "state file " + f + " is corrupt", e.getMessage());
+        }
+    }
+
+    List<Attachment> all() {
+        var out = new ArrayList<Attachment>();
+        if (!Files.isDirectory(dir)) return out;
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                String name = f.getFileName().toString();
+                try {
+                    find(name.substring(0, name.length() - 5)).ifPresent(out::add);
+                } catch (CniError corrupt) {
+                    // skipped here; DEL or GC of that key reports it
+                }
+            }
+        } catch (IOException e) {
+            throw new CniError(CniError.IO, "cannot list state directory " + dir, e.getMessage());
+        }
+        return out;
+    }
+
+    /** The attachment that holds {@code device}, other than {@code exceptKey}. */
+    Optional<Attachment> holderOf(String device, String exceptKey) {
+        return all().stream().filter(a -> device.equals(a.device()) && !a.key().equals(exceptKey)).findFirst();
+    }
+
+    void save(Attachment a) {
+        try {
+            Files.createDirectories(dir);
+            writeAtomically(file(a.key()), Json.write(a.toDocument()) + "\n", PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new CniError(CniError.IO, "cannot write state file " + file(a.key()), e.getMessage());
+        }
+    }
+
+    void remove(String key) {
+        try {
+            Files.deleteIfExists(file(key));
+        } catch (IOException e) {
+            throw new CniError(CniError.IO, "cannot remove state file " + file(key), e.getMessage());
+        }
+    }
+
+    private Path file(String key) {
+        return dir.resolve(key + ".json");
+    }
+
+    /**
+     * Holds an exclusive lock on {@code name} (a device) until closed; waits up to 10 s for another call to finish,
+     * then answers "try again later".
+     */
+    AutoCloseable lock(String name) {
+        Path f = dir.resolve("locks").resolve(name + ".lock");
+        try {
+            Files.createDirectories(f.getParent());
+            FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            long deadline = System.nanoTime() + LOCK_WAIT_MILLIS * 1_000_000;
+            while (true) {
+                FileLock lock = ch.tryLock();
+                if (lock != null) return ch::close; // closing the channel releases the lock
+                if (System.nanoTime() > deadline) {
+                    ch.close();
+                    throw new CniError(CniError.TRY_AGAIN_LATER, "device " + name + " is being attached or detached by another call",
+                            "lock " + f + " held for more than " + LOCK_WAIT_MILLIS / 1000 + " s");
+                }
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            throw new CniError(CniError.IO, "cannot lock " + f, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CniError(CniError.INTERNAL, "interrupted while waiting for " + f);
+        }
+    }
+
+    /** Writes {@code text} to {@code file} so that readers see the old file or the whole new one, never a part. */
+    static void writeAtomically(Path file, String text, Set<PosixFilePermission> mode) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+        Files.setPosixFilePermissions(tmp, mode);
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
