@@ -1,7 +1,7 @@
 # Runs inside the guest: the vDPA control benchmark (library vs vdpa processes + shell sysfs writes).
 set -u
 control=vhost-vdpa/control/target
-export JAVA_TOOL_OPTIONS="-XX:-TieredCompilation"   # as in kernel-tests.sh: C1 code is unreliable under TCG
+export JAVA_TOOL_OPTIONS="-XX:-TieredCompilation"   # C1 code is unreliable under TCG (see kernel-tests.sh); C2 crashes rarely
 /usr/lib/jvm/temurin-25-jdk-amd64/bin/java --enable-native-access=ALL-UNNAMED \
   -cp "$control/classes:$control/test-classes:$(cat "$control/kernel-test.classpath")" \
   io.vhostpath.vdpa.kernel.ControlBenchmark "$@" 2>&1 | grep -v '^Picked up JAVA_TOOL_OPTIONS'
