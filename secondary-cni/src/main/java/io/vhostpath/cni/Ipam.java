@@ -1,5 +1,6 @@
 package io.vhostpath.cni;
 
+import io.vhostpath.text.Json;
 import io.vhostpath.text.JsonFormatException;
 import io.vhostpath.text.JsonReader;
 
@@ -34,11 +35,44 @@ final class Ipam {
         run("DEL", conf, env, environment, stdin);
     }
 
+    /**
+     * The config in a version the IPAM plugin speaks: a 1.1.0 config goes to a plugin that stops at 1.0.0 (Debian 12's
+     * containernetworking-plugins) as 1.0.0, whose IPAM result has the same shape. Asks the plugin's VERSION only then.
+     */
+    private static String spokenBy(Path plugin, String type, NetConf conf, Map<String, String> environment, String stdin) {
+        if (conf.cniVersion().equals("1.0.0")) return stdin;
+        var pb = new ProcessBuilder(plugin.toString()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(environment);
+        pb.environment().put("CNI_COMMAND", "VERSION");
+        try {
+            Process p = pb.start();
+            try (var in = p.getOutputStream()) {
+                in.write(("{\"cniVersion\":\"" + conf.cniVersion() + "\"}").getBytes(StandardCharsets.UTF_8));
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (JsonReader.parseObject(out).get("supportedVersions") instanceof java.util.List<?> versions
+                    && !versions.contains(conf.cniVersion()) && versions.contains("1.0.0")) {
+                var downgraded = new java.util.LinkedHashMap<>(conf.raw());
+                downgraded.put("cniVersion", "1.0.0");
+                return Json.write(downgraded);
+            }
+            return stdin;
+        } catch (IOException | JsonFormatException e) {
+            throw new CniError(CniError.INTERNAL, "ipam plugin " + type + " VERSION failed", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CniError(CniError.INTERNAL, "interrupted while ipam plugin " + type + " ran");
+        }
+    }
+
     private static Map<String, Object> run(String command, NetConf conf, CniEnv env, Map<String, String> environment, String stdin) {
         String type = (String) conf.ipam().get("type");
         if (!type.matches("[A-Za-z0-9_.\\-]+")) throw CniError.config("ipam.type", "'" + type + "' is not a plugin name");
         Path plugin = env.path().stream().map(d -> d.resolve(type)).filter(Files::isExecutable).findFirst()
                 .orElseThrow(() -> CniError.config("ipam.type", "no plugin '" + type + "' in CNI_PATH " + env.path()));
+        String input = spokenBy(plugin, type, conf, environment, stdin);
         var pb = new ProcessBuilder(plugin.toString());
         pb.environment().clear();
         pb.environment().putAll(environment);
@@ -46,6 +80,7 @@ final class Ipam {
         // The attachment's own identity: GC runs DEL for attachments other than the call's.
         pb.environment().put("CNI_CONTAINERID", env.containerId());
         pb.environment().put("CNI_IFNAME", env.ifname());
+        pb.environment().put("CNI_PATH", String.join(":", env.path().stream().map(Path::toString).toList()));
         if (env.netns() != null) pb.environment().put("CNI_NETNS", env.netns());
         else pb.environment().remove("CNI_NETNS");
         String out;
@@ -56,7 +91,7 @@ final class Ipam {
             try {
                 Process p = pb.redirectError(errFile.toFile()).start();
                 try (var in = p.getOutputStream()) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                    in.write(input.getBytes(StandardCharsets.UTF_8));
                 }
                 out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
