@@ -13,7 +13,10 @@ PERF_JAR := perf/target/vhostpath-perf.jar
 # `make run ARGS="--mode txonly --size 128"` passes ARGS to the demo; see `make run ARGS=--help`.
 ARGS ?=
 
-.PHONY: help setup check-jdk build test test-repeat kernel-test kernel-bench run bench micro clean
+CNI_BIN_DIR ?= /opt/cni/bin
+CNI_JAR := secondary-cni/target/vhostpath-cni.jar
+
+.PHONY: help setup check-jdk build test test-repeat kernel-test kernel-bench run bench micro install-cni clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,8 +28,17 @@ check-jdk:
 	@$(JAVA_HOME)/bin/java -version 2>&1 | grep -q 'version "25' || \
 	  { echo "error: JDK 25 not found at $(JAVA_HOME): install Temurin 25 there or run make JDK25=/path/to/jdk-25" >&2; exit 1; }
 
-build: setup check-jdk ## compile, build the DPDK shim and package the worker
+build: setup check-jdk ## compile, build the DPDK shim, package the worker and the CNI plugin (with its AOT cache)
 	$(MVN) -DskipTests package
+	@scripts/cni-aot.sh $(CNI_JAR) 2>/dev/null
+
+install-cni: build ## install the CNI plugin into CNI_BIN_DIR (/opt/cni/bin): launcher, jar, AOT cache
+	install -d $(CNI_BIN_DIR)
+	install -m 0755 bin/vhostpath-cni $(CNI_BIN_DIR)/vhostpath-cni
+	install -m 0644 $(CNI_JAR) $(CNI_BIN_DIR)/vhostpath-cni.jar
+	@VHOSTPATH_JAVA=$(JAVA_HOME)/bin/java scripts/cni-aot.sh $(CNI_BIN_DIR)/vhostpath-cni.jar 2>/dev/null
+	@sed -i 's|^java=.*|java=$${VHOSTPATH_JAVA:-$(JAVA_HOME)/bin/java}|' $(CNI_BIN_DIR)/vhostpath-cni
+	@echo "installed: $(CNI_BIN_DIR)/vhostpath-cni (JDK $(JAVA_HOME))"
 
 test: setup check-jdk ## run every test tier: unit, real DPDK on virtual devices, real kernel vDPA (QEMU guest)
 	@rc=0; mvn -B --no-transfer-progress -Dstyle.color=never clean verify || rc=$$?; \

@@ -41,26 +41,50 @@ final class Ipam {
      */
     private static String spokenBy(Path plugin, String type, NetConf conf, Map<String, String> environment, String stdin) {
         if (conf.cniVersion().equals("1.0.0")) return stdin;
-        var pb = new ProcessBuilder(plugin.toString()).redirectErrorStream(true);
-        pb.environment().clear();
-        pb.environment().putAll(environment);
-        pb.environment().put("CNI_COMMAND", "VERSION");
+        var env = new java.util.HashMap<>(environment);
+        env.put("CNI_COMMAND", "VERSION");
+        Exec answer = exec(plugin, type, "VERSION", env, "{\"cniVersion\":\"" + conf.cniVersion() + "\"}");
         try {
-            Process p = pb.start();
-            try (var in = p.getOutputStream()) {
-                in.write(("{\"cniVersion\":\"" + conf.cniVersion() + "\"}").getBytes(StandardCharsets.UTF_8));
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (JsonReader.parseObject(out).get("supportedVersions") instanceof java.util.List<?> versions
+            if (JsonReader.parseObject(answer.out()).get("supportedVersions") instanceof java.util.List<?> versions
                     && !versions.contains(conf.cniVersion()) && versions.contains("1.0.0")) {
                 var downgraded = new java.util.LinkedHashMap<>(conf.raw());
                 downgraded.put("cniVersion", "1.0.0");
                 return Json.write(downgraded);
             }
-            return stdin;
-        } catch (IOException | JsonFormatException e) {
-            throw new CniError(CniError.INTERNAL, "ipam plugin " + type + " VERSION failed", e.getMessage());
+        } catch (JsonFormatException e) {
+            throw new CniError(CniError.INTERNAL, "ipam plugin " + type + " VERSION printed no JSON", answer.out().strip());
+        }
+        return stdin;
+    }
+
+    private record Exec(int rc, String out, String err) {}
+
+    /** Runs the plugin with exactly {@code env}; a plugin that exits without reading all of stdin is no error. */
+    private static Exec exec(Path plugin, String type, String command, Map<String, String> env, String input) {
+        var pb = new ProcessBuilder(plugin.toString());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        try {
+            Path errFile = Files.createTempFile("vhostpath-ipam", ".err");
+            try {
+                Process p = pb.redirectError(errFile.toFile()).start();
+                try (var in = p.getOutputStream()) {
+                    in.write(input.getBytes(StandardCharsets.UTF_8));
+                } catch (IOException exitedEarly) {
+                    // its answer, or its exit status, says what happened
+                }
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new CniError(CniError.TRY_AGAIN_LATER, "ipam plugin " + type + " " + command + " did not finish in "
+                            + TIMEOUT_SECONDS + " s");
+                }
+                return new Exec(p.exitValue(), out, Files.readString(errFile).strip());
+            } finally {
+                Files.deleteIfExists(errFile);
+            }
+        } catch (IOException e) {
+            throw new CniError(CniError.IO, "cannot run ipam plugin " + plugin + " " + command, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CniError(CniError.INTERNAL, "interrupted while ipam plugin " + type + " ran");
@@ -73,43 +97,18 @@ final class Ipam {
         Path plugin = env.path().stream().map(d -> d.resolve(type)).filter(Files::isExecutable).findFirst()
                 .orElseThrow(() -> CniError.config("ipam.type", "no plugin '" + type + "' in CNI_PATH " + env.path()));
         String input = spokenBy(plugin, type, conf, environment, stdin);
-        var pb = new ProcessBuilder(plugin.toString());
-        pb.environment().clear();
-        pb.environment().putAll(environment);
-        pb.environment().put("CNI_COMMAND", command);
+        var child = new java.util.HashMap<>(environment);
+        child.put("CNI_COMMAND", command);
         // The attachment's own identity: GC runs DEL for attachments other than the call's.
-        pb.environment().put("CNI_CONTAINERID", env.containerId());
-        pb.environment().put("CNI_IFNAME", env.ifname());
-        pb.environment().put("CNI_PATH", String.join(":", env.path().stream().map(Path::toString).toList()));
-        if (env.netns() != null) pb.environment().put("CNI_NETNS", env.netns());
-        else pb.environment().remove("CNI_NETNS");
-        String out;
-        String err;
-        int rc;
-        try {
-            Path errFile = Files.createTempFile("vhostpath-ipam", ".err");
-            try {
-                Process p = pb.redirectError(errFile.toFile()).start();
-                try (var in = p.getOutputStream()) {
-                    in.write(input.getBytes(StandardCharsets.UTF_8));
-                }
-                out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new CniError(CniError.TRY_AGAIN_LATER, "ipam plugin " + type + " " + command + " did not finish in "
-                            + TIMEOUT_SECONDS + " s");
-                }
-                rc = p.exitValue();
-                err = Files.readString(errFile).strip();
-            } finally {
-                Files.deleteIfExists(errFile);
-            }
-        } catch (IOException e) {
-            throw new CniError(CniError.IO, "cannot run ipam plugin " + plugin + " " + command, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CniError(CniError.INTERNAL, "interrupted while ipam plugin " + type + " ran");
-        }
+        child.put("CNI_CONTAINERID", env.containerId());
+        child.put("CNI_IFNAME", env.ifname());
+        child.put("CNI_PATH", String.join(":", env.path().stream().map(Path::toString).toList()));
+        if (env.netns() != null) child.put("CNI_NETNS", env.netns());
+        else child.remove("CNI_NETNS");
+        Exec r = exec(plugin, type, command, child, input);
+        String out = r.out();
+        String err = r.err();
+        int rc = r.rc();
         Map<String, Object> doc = null;
         if (!out.isBlank()) {
             try {
