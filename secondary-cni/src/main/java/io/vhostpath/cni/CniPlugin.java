@@ -80,14 +80,15 @@ public final class CniPlugin {
         }
 
         Map<String, Object> add() {
-            if (conf.mode() != AttachMode.OVS) {
-                throw new CniError(CniError.UNSUPPORTED_FIELD, "mode " + conf.mode().configName() + " is not implemented by this build");
+            if (conf.mode() == AttachMode.OVN) {
+                throw new CniError(CniError.UNSUPPORTED_FIELD, "mode ovn is not implemented by this build");
             }
+            checkNetns();
+            if (conf.mode() == AttachMode.VHOST_USER) return addVhostUser();
             if (conf.deviceId() == null) {
                 throw CniError.config("deviceID", "required: no deviceID at top level, in runtimeConfig or in CNI_ARGS"
                         + " (does the NetworkAttachmentDefinition carry the k8s.v1.cni.cncf.io/resourceName annotation?)");
             }
-            checkNetns();
             VdpaTarget target = VdpaTarget.resolve(node.vdpa(), conf.deviceId());
             try (var lock = store.lock(target.device())) {
                 Optional<Attachment> again = store.find(env.attachmentKey());
@@ -151,6 +152,59 @@ public final class CniPlugin {
                     programmed && original != null && !original.equals(mac) ? original.toString() : null,
                     representor, representor == null ? null : conf.bridge(), ovsPort, null, null, null,
                     conf.deviceInfoFile(), conf.ipam() != null, result));
+            return result;
+        }
+
+        /**
+         * vhost-user, where no vDPA NIC exists: a dpdkvhostuserclient port on an OVS-DPDK bridge connects to a socket
+         * the pod's DPDK application serves in {@code socketDir} (which the pod mounts at the same path).
+         */
+        private Map<String, Object> addVhostUser() {
+            try (var lock = store.lock(env.attachmentKey())) {
+                Optional<Attachment> again = store.find(env.attachmentKey());
+                if (again.isPresent()) {
+                    log.line("ADD repeated: returning the stored result");
+                    return again.get().result();
+                }
+                var rollback = new Rollback(log);
+                try {
+                    return attachVhostUser(rollback);
+                } catch (RuntimeException e) {
+                    rollback.undo(e);
+                    throw e;
+                }
+            } catch (CniError e) {
+                throw e;
+            } catch (Exception e) {
+                throw internal(e);
+            }
+        }
+
+        private Map<String, Object> attachVhostUser(Rollback rollback) throws java.io.IOException {
+            MacAddress mac = conf.mac() != null ? conf.mac() : MacAddress.randomLocal(new SecureRandom());
+            String port = VhostUserPorts.portName(env.attachmentKey());
+            Path socket = conf.socketDir().resolve(VhostUserPorts.socketName(env.containerId(), env.ifname()));
+            if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > VhostUserPorts.MAX_SOCKET_PATH) {
+                throw CniError.config("socketDir", "socket path " + socket + " exceeds the " + VhostUserPorts.MAX_SOCKET_PATH
+                        + " bytes a unix socket address holds: use a shorter directory");
+            }
+            java.nio.file.Files.createDirectories(conf.socketDir());
+            plugPort(port, "dpdkvhostuserclient", Map.of("vhost-server-path", socket.toString()));
+            rollback.add("unplug OVS port " + port, () -> unplugPorts(List.of(port)));
+            Map<String, Object> ipamResult = Map.of();
+            if (conf.ipam() != null) {
+                ipamResult = Ipam.add(conf, env, environment, stdin);
+                rollback.add("release IPAM", () -> Ipam.del(conf, env, environment, stdin));
+            }
+            var result = Results.add(conf, env, mac, null, null, socket, ipamResult);
+            if (conf.deviceInfoFile() != null) {
+                DeviceInfoFile.write(conf.deviceInfoFile(), DeviceInfoFile.vhostUser(socket));
+                rollback.add("remove " + conf.deviceInfoFile(), () -> DeviceInfoFile.remove(conf.deviceInfoFile()));
+            }
+            store.save(new Attachment(env.containerId(), env.ifname(), conf.name(), env.netns(), conf.mode(), null, null, null,
+                    mac.toString(), null, null, conf.bridge(), port, null, null, socket, conf.deviceInfoFile(),
+                    conf.ipam() != null, result));
+            log.line("vhost-user port " + port + " on " + conf.bridge() + " -> " + socket);
             return result;
         }
 
@@ -231,7 +285,7 @@ public final class CniPlugin {
                 state = null;
             }
             String device = state != null ? state.device() : deviceFromConfig();
-            try (var lock = device == null ? null : store.lock(device)) {
+            try (var lock = store.lock(device != null ? device : env.attachmentKey())) {
                 if (state == null || state.ovsPort() != null) {
                     try {
                         unplugPorts(state == null ? List.of() : List.of(state.ovsPort()));
@@ -245,6 +299,7 @@ public final class CniPlugin {
                     restoreMac(state.device(), MacAddress.parse(state.mac()), MacAddress.parse(state.originalMac()));
                 }
                 if (conf.ipam() != null) Ipam.del(conf, env, environment, stdin);
+                if (state != null && state.socket() != null) java.nio.file.Files.deleteIfExists(state.socket());
                 if (state != null && state.deviceInfoFile() != null) DeviceInfoFile.remove(state.deviceInfoFile());
                 if (conf.deviceInfoFile() != null) DeviceInfoFile.remove(conf.deviceInfoFile());
                 store.remove(env.attachmentKey());

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 public final class OvsTestbed implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> env;
+    /** EAL's runtime directory of the DPDK build (as root, under /var/run/dpdk), removed by close. */
+    private Path ealRuntimeDir;
 
     private OvsTestbed(Path dir) {
         this.dir = dir;
@@ -28,13 +30,35 @@ public final class OvsTestbed implements AutoCloseable {
     }
 
     public static OvsTestbed start(Path dir) throws IOException, InterruptedException {
+        return start(dir, false);
+    }
+
+    /** The DPDK build of ovs-vswitchd (openvswitch-switch-dpdk), without hugepages or PCI: for vhost-user ports. */
+    public static boolean dpdkInstalled() {
+        return installed() && Files.isExecutable(DPDK_VSWITCHD);
+    }
+
+    private static final Path DPDK_VSWITCHD = Path.of("/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk");
+
+    /**
+     * @param dpdk run the DPDK build, with EAL on 512 MB of ordinary memory and its PMD thread on CPU 0
+     */
+    public static OvsTestbed start(Path dir, boolean dpdk) throws IOException, InterruptedException {
         var t = new OvsTestbed(dir);
         t.run("ovsdb-tool", "create", dir.resolve("conf.db").toString(), "/usr/share/openvswitch/vswitch.ovsschema");
         t.run("ovsdb-server", dir.resolve("conf.db").toString(), "--remote=punix:" + t.dbSocket(),
                 "--pidfile=" + dir.resolve("ovsdb-server.pid"), "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
                 "--log-file=" + dir.resolve("ovsdb-server.log"), "--detach");
         t.vsctl("--no-wait", "init");
-        t.run("ovs-vswitchd", "unix:" + t.dbSocket(), "--pidfile=" + dir.resolve("ovs-vswitchd.pid"),
+        if (dpdk) {
+            t.ealRuntimeDir = Path.of("/var/run/dpdk/ovs-" + ProcessHandle.current().pid());
+            // --legacy-mem: otherwise OVS adds --in-memory, which DPDK refuses with --no-huge.
+            t.vsctl("--no-wait", "set", "Open_vSwitch", ".", "other_config:dpdk-init=true", "other_config:pmd-cpu-mask=0x1",
+                    // One shared pool of 262144 mbufs does not fit without hugepages: size pools per port.
+                    "other_config:per-port-memory=true",
+                    "other_config:dpdk-extra=\"--no-huge -m 512 --no-pci --legacy-mem --file-prefix=" + t.ealRuntimeDir.getFileName() + "\"");
+        }
+        t.run(dpdk ? DPDK_VSWITCHD.toString() : "ovs-vswitchd", "unix:" + t.dbSocket(), "--pidfile=" + dir.resolve("ovs-vswitchd.pid"),
                 "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"), "--log-file=" + dir.resolve("ovs-vswitchd.log"), "--detach");
         return t;
     }
@@ -83,5 +107,6 @@ public final class OvsTestbed implements AutoCloseable {
                 });
             }
         }
+        if (ealRuntimeDir != null) run("rm", "-rf", ealRuntimeDir.toString());
     }
 }

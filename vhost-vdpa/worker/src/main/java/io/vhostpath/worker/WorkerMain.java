@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
                 "  vhost-vdpa:/dev/vhost-vdpa-N   virtio_user on a kernel vDPA device bound to vhost_vdpa",
                 "  vhost-user:PATH                virtio_user, client of a vhost-user socket",
                 "  vhost-server:PATH              net_vhost, serving a vhost-user socket",
+                "  vhost-user-server:PATH         virtio_user serving the socket for a client backend (OVS dpdkvhostuserclient)",
                 "  null | ring | af_packet:IFACE  DPDK's net_null, net_ring (loopback), net_af_packet",
                 "  net_xxx,ARGS                   any DPDK virtual device, as given",
                 "", "Exit codes: 0 done (also when stopped by SIGINT/SIGTERM), 1 run-time error (cause and fix printed),",

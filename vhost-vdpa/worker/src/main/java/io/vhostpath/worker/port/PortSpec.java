@@ -24,6 +24,8 @@ import java.util.Optional;
  *   vhost-vdpa:/dev/vhost-vdpa-0   virtio_user on a kernel vhost-vdpa device
  *   vhost-user:/run/x.sock         virtio_user, client of a vhost-user socket someone else serves
  *   vhost-server:/run/x.sock       net_vhost, serving a vhost-user socket (the backend side)
+ *   vhost-user-server:/run/x.sock  virtio_user serving the socket, for a backend that connects as a client (OVS
+ *                                  dpdkvhostuserclient: the vhost-user secondary network); waits for it at start
  *   null | ring                    net_null (endless 64-byte packets, a perfect sink) | net_ring (loopback)
  *   af_packet:eth0                 net_af_packet on a kernel interface
  *   net_xxx,args | virtio_userN,…  any DPDK vdev, as given
@@ -57,6 +59,12 @@ public record PortSpec(String kind, String target, String vdevName, String vdevA
                 requireSocketPath(target);
                 yield new PortSpec(kind, target, "net_vhost" + index, "iface=" + target + ",queues=" + queues);
             }
+            case "vhost-user-server" -> {
+                requireTarget(kind, target, "socket path");
+                requireSocketPath(target);
+                yield new PortSpec(kind, target, "virtio_user" + index,
+                        "path=" + target + ",queues=" + queues + ",queue_size=" + descriptors + ",server=1");
+            }
             case "null" -> new PortSpec(kind, "", "net_null" + index, "");
             case "ring" -> new PortSpec(kind, "", "net_ring" + index, "");
             case "af_packet" -> {
@@ -66,7 +74,7 @@ public record PortSpec(String kind, String target, String vdevName, String vdevA
             default -> {
                 if (!text.startsWith("net_") && !text.startsWith("virtio_user")) {
                     throw WorkerError.usage("unknown port '" + text + "'",
-                            "use vhost-vdpa:/dev/vhost-vdpa-N, vhost-user:PATH, vhost-server:PATH, null, ring, "
+                            "use vhost-vdpa:/dev/vhost-vdpa-N, vhost-user:PATH, vhost-server:PATH, vhost-user-server:PATH, null, ring, "
                                     + "af_packet:IFACE, or a DPDK vdev such as net_null0");
                 }
                 int comma = text.indexOf(',');
@@ -114,7 +122,7 @@ public record PortSpec(String kind, String target, String vdevName, String vdevA
         switch (kind) {
             case "vhost-vdpa" -> checkVhostVdpa(Path.of(target), procRoot);
             case "vhost-user" -> checkSocket(Path.of(target));
-            case "vhost-server" -> {
+            case "vhost-server", "vhost-user-server" -> {
                 return checkServedPath(Path.of(target));
             }
             default -> { }

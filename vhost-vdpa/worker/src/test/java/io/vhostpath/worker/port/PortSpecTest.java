@@ -26,6 +26,8 @@ class PortSpecTest {
         assertEquals("virtio_user1,path=/run/a.sock,queues=1,queue_size=1024",
                 PortSpec.parse("vhost-user:/run/a.sock", 1, 1, 1024).vdev());
         assertEquals("net_vhost2,iface=/run/b.sock,queues=4", PortSpec.parse("vhost-server:/run/b.sock", 2, 4, 1024).vdev());
+        assertEquals("virtio_user0,path=/run/c.sock,queues=1,queue_size=512,server=1",
+                PortSpec.parse("vhost-user-server:/run/c.sock", 0, 1, 512).vdev());
         assertEquals("net_null0", PortSpec.parse("null", 0, 1, 1024).vdev());
         assertEquals("net_ring3", PortSpec.parse("ring", 3, 1, 1024).vdevName());
         assertEquals("net_af_packet0,iface=veth0,qpairs=2", PortSpec.parse("af_packet:veth0", 0, 2, 1024).vdev());
