@@ -16,7 +16,7 @@ ARGS ?=
 CNI_BIN_DIR ?= /opt/cni/bin
 CNI_JAR := secondary-cni/target/vhostpath-cni.jar
 
-.PHONY: help setup check-jdk build test test-repeat kernel-test kernel-bench run bench micro install-cni clean
+.PHONY: help setup check-jdk build test test-repeat kernel-test kernel-bench run bench micro install-cni bench-cni clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ check-jdk:
 build: setup check-jdk ## compile, build the DPDK shim, package the worker and the CNI plugin (with its AOT cache)
 	$(MVN) -DskipTests package
 	@scripts/cni-aot.sh $(CNI_JAR) 2>/dev/null
+
+bench-cni: build ## CNI ADD/DEL wall time (p50/p99, JVM included) vs the Go bridge plugin, alternating; ROUNDS=200
+	@scripts/bench-cni.sh
 
 install-cni: build ## install the CNI plugin into CNI_BIN_DIR (/opt/cni/bin): launcher, jar, AOT cache
 	install -d $(CNI_BIN_DIR)

@@ -1,17 +1,14 @@
 package io.vhostpath.cni;
 
 import io.vhostpath.net.MacAddress;
-import io.vhostpath.net.NetworkNamespace;
 import io.vhostpath.ovsdb.OvsSwitch;
 import io.vhostpath.ovsdb.OvsdbClient;
 import io.vhostpath.ovsdb.OvsdbException;
-import io.vhostpath.sys.NativeError;
 import io.vhostpath.vdpa.ProvisionedDevice;
 import io.vhostpath.vdpa.ProvisioningException;
 import io.vhostpath.vdpa.VdpaProvisioner;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +114,7 @@ public final class CniPlugin {
 
         private Map<String, Object> attachVdpa(VdpaTarget target, Rollback rollback) {
             // The MAC first: the OVN port security and the result both state it.
-            MacAddress mac = conf.mac() != null ? conf.mac() : MacAddress.randomLocal(new SecureRandom());
+            MacAddress mac = conf.mac() != null ? conf.mac() : MacAddress.randomLocal(java.util.concurrent.ThreadLocalRandom.current());
             MacAddress original;
             boolean programmed;
             try (VdpaProvisioner vdpa = node.provisioner().get()) {
@@ -181,7 +178,7 @@ public final class CniPlugin {
         }
 
         private Map<String, Object> attachVhostUser(Rollback rollback) throws java.io.IOException {
-            MacAddress mac = conf.mac() != null ? conf.mac() : MacAddress.randomLocal(new SecureRandom());
+            MacAddress mac = conf.mac() != null ? conf.mac() : MacAddress.randomLocal(java.util.concurrent.ThreadLocalRandom.current());
             String port = VhostUserPorts.portName(env.attachmentKey());
             Path socket = conf.socketDir().resolve(VhostUserPorts.socketName(env.containerId(), env.ifname()));
             if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > VhostUserPorts.MAX_SOCKET_PATH) {
@@ -377,12 +374,21 @@ public final class CniPlugin {
             return Map.of();
         }
 
+        /**
+         * CNI_NETNS must be a network namespace: a file on nsfs (the device /proc/self/ns/net lives on). Read with
+         * file attributes, not setns: a namespace check must not cost the plugin the start-up of a native downcall.
+         */
         private void checkNetns() {
             Path ns = Path.of(env.netns());
-            try (var opened = NetworkNamespace.open(ns)) {
-                log.line("netns " + opened.path());
-            } catch (NativeError e) {
-                throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + ns + " cannot be opened", e.getMessage());
+            try {
+                Object nsfs = java.nio.file.Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:dev");
+                Object dev = java.nio.file.Files.getAttribute(ns, "unix:dev");
+                if (!nsfs.equals(dev)) {
+                    throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + ns + " is not a network namespace",
+                            "it is on device " + dev + ", namespaces are on " + nsfs);
+                }
+            } catch (java.io.IOException e) {
+                throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + ns + " cannot be opened", e.toString());
             }
         }
 

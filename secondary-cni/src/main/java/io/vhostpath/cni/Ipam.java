@@ -65,24 +65,21 @@ final class Ipam {
         pb.environment().clear();
         pb.environment().putAll(env);
         try {
-            Path errFile = Files.createTempFile("vhostpath-ipam", ".err");
-            try {
-                Process p = pb.redirectError(errFile.toFile()).start();
-                try (var in = p.getOutputStream()) {
-                    in.write(input.getBytes(StandardCharsets.UTF_8));
-                } catch (IOException exitedEarly) {
-                    // its answer, or its exit status, says what happened
-                }
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new CniError(CniError.TRY_AGAIN_LATER, "ipam plugin " + type + " " + command + " did not finish in "
-                            + TIMEOUT_SECONDS + " s");
-                }
-                return new Exec(p.exitValue(), out, Files.readString(errFile).strip());
-            } finally {
-                Files.deleteIfExists(errFile);
+            Process p = pb.start();
+            try (var in = p.getOutputStream()) {
+                in.write(input.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException exitedEarly) {
+                // its answer, or its exit status, says what happened
             }
+            // IPAM plugins write little to stderr: reading it after stdout cannot fill its pipe first.
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new CniError(CniError.TRY_AGAIN_LATER, "ipam plugin " + type + " " + command + " did not finish in "
+                        + TIMEOUT_SECONDS + " s");
+            }
+            return new Exec(p.exitValue(), out, err);
         } catch (IOException e) {
             throw new CniError(CniError.IO, "cannot run ipam plugin " + plugin + " " + command, e.getMessage());
         } catch (InterruptedException e) {

@@ -139,7 +139,10 @@ class CniHostTest {
         var noNetns = call(node, "ADD", "c2", conf(state, ",\"deviceID\":\"vdpa0\""), "CNI_NETNS", "/var/run/netns/vp-none");
         assertEquals(CniError.UNKNOWN_CONTAINER, noNetns.code(), noNetns.toString());
         assertEquals("CNI_NETNS /var/run/netns/vp-none cannot be opened", noNetns.msg());
-        assertTrue(((String) noNetns.doc().get("details")).contains("errno=2"), noNetns.toString());
+        assertTrue(((String) noNetns.doc().get("details")).contains("NoSuchFileException"), noNetns.toString());
+        var notNetns = call(node, "ADD", "c2", conf(state, ",\"deviceID\":\"vdpa0\""), "CNI_NETNS", state.toString());
+        assertEquals(CniError.UNKNOWN_CONTAINER, notNetns.code(), notNetns.toString());
+        assertEquals("CNI_NETNS " + state + " is not a network namespace", notNetns.msg());
         assertNothingLeft(state);
     }
 
