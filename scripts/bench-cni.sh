@@ -17,12 +17,12 @@ cleanup() {
 }
 trap cleanup EXIT
 ovsdb-tool create "$work/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-ovsdb-server "$work/conf.db" --remote=punix:"$work/db.sock" --pidfile="$work/ovsdb-server.pid" \
+ovsdb-server "$work/conf.db" --remote=punix:"$work/db.sock" --pidfile="$work/ovsdb-server.pid" 2>/dev/null \
   --unixctl="$work/ovsdb-server.ctl" --log-file="$work/ovsdb-server.log" --detach
 vsctl() { ovs-vsctl --db=unix:"$work/db.sock" "$@"; }
 vsctl --no-wait init
 ovs-vswitchd unix:"$work/db.sock" --pidfile="$work/ovs-vswitchd.pid" --unixctl="$work/ovs-vswitchd.ctl" \
-  --log-file="$work/ovs-vswitchd.log" --detach
+  --log-file="$work/ovs-vswitchd.log" --detach 2>/dev/null
 vsctl add-br br-bench -- set Bridge br-bench datapath_type=netdev
 ip netns add "$ns"
 ipam() { echo "\"ipam\":{\"type\":\"host-local\",\"subnet\":\"$1\",\"dataDir\":\"$work/ipam\"}"; }
