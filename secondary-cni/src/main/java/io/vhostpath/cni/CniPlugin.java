@@ -1,6 +1,7 @@
 package io.vhostpath.cni;
 
 import io.vhostpath.net.MacAddress;
+import io.vhostpath.ovsdb.OvnNorthbound;
 import io.vhostpath.ovsdb.OvsSwitch;
 import io.vhostpath.ovsdb.OvsdbClient;
 import io.vhostpath.ovsdb.OvsdbException;
@@ -77,9 +78,6 @@ public final class CniPlugin {
         }
 
         Map<String, Object> add() {
-            if (conf.mode() == AttachMode.OVN) {
-                throw new CniError(CniError.UNSUPPORTED_FIELD, "mode ovn is not implemented by this build");
-            }
             checkNetns();
             if (conf.mode() == AttachMode.VHOST_USER) return addVhostUser();
             if (conf.deviceId() == null) {
@@ -127,19 +125,26 @@ public final class CniPlugin {
             String representor = target.pciAddress() == null ? null : node.representors().ofVf(target.pciAddress()).orElse(null);
             log.line("device " + target.device() + " node " + target.node().path() + " mac " + mac + (programmed ? "" : " (not programmed)")
                     + " representor " + (representor == null ? "none" : representor));
-            String ovsPort = null;
-            if (representor != null) {
-                ovsPort = representor;
-                plugPort(representor, "", Map.of());
-                String port = representor;
-                rollback.add("unplug OVS port " + port, () -> unplugPorts(List.of(port)));
-            }
+            // Addresses before the ports: OVN's port security states them.
             Map<String, Object> ipamResult = Map.of();
             if (conf.ipam() != null) {
                 ipamResult = Ipam.add(conf, env, environment, stdin);
                 rollback.add("release IPAM", () -> Ipam.del(conf, env, environment, stdin));
             }
             var result = Results.add(conf, env, mac, representor, target, null, ipamResult);
+            String lsp = null;
+            if (conf.mode() == AttachMode.OVN) {
+                lsp = addLogicalPort(mac, result);
+                String created = lsp;
+                rollback.add("remove logical switch port " + created, () -> removeLogicalPorts(List.of(created)));
+            }
+            String ovsPort = null;
+            if (representor != null) {
+                ovsPort = representor;
+                plugPort(representor, "", Map.of(), lsp);
+                String port = representor;
+                rollback.add("unplug OVS port " + port, () -> unplugPorts(List.of(port)));
+            }
             if (conf.deviceInfoFile() != null) {
                 DeviceInfoFile.write(conf.deviceInfoFile(), DeviceInfoFile.vdpa(target.device(), target.node().path(), target.pciAddress()));
                 rollback.add("remove " + conf.deviceInfoFile(), () -> DeviceInfoFile.remove(conf.deviceInfoFile()));
@@ -147,8 +152,8 @@ public final class CniPlugin {
             store.save(new Attachment(env.containerId(), env.ifname(), conf.name(), env.netns(), conf.mode(), target.device(),
                     target.node().path(), target.pciAddress(), mac.toString(),
                     programmed && original != null && !original.equals(mac) ? original.toString() : null,
-                    representor, representor == null ? null : conf.bridge(), ovsPort, null, null, null,
-                    conf.deviceInfoFile(), conf.ipam() != null, result));
+                    representor, representor == null ? null : conf.bridge(), ovsPort,
+                    lsp == null ? null : conf.logicalSwitch(), lsp, null, conf.deviceInfoFile(), conf.ipam() != null, result));
             return result;
         }
 
@@ -186,7 +191,7 @@ public final class CniPlugin {
                         + " bytes a unix socket address holds: use a shorter directory");
             }
             java.nio.file.Files.createDirectories(conf.socketDir());
-            plugPort(port, "dpdkvhostuserclient", Map.of("vhost-server-path", socket.toString()));
+            plugPort(port, "dpdkvhostuserclient", Map.of("vhost-server-path", socket.toString()), null);
             rollback.add("unplug OVS port " + port, () -> unplugPorts(List.of(port)));
             Map<String, Object> ipamResult = Map.of();
             if (conf.ipam() != null) {
@@ -237,8 +242,50 @@ public final class CniPlugin {
             }
         }
 
-        private void plugPort(String name, String type, Map<String, String> options) {
+        /**
+         * The attachment's logical switch port on the network's switch (created by the first attachment), with
+         * addresses and port security "MAC IP...": ovn-controller binds it to the OVS port that names it in iface-id.
+         */
+        private String addLogicalPort(MacAddress mac, Map<String, Object> result) {
+            String name = conf.name() + "_" + env.attachmentKey();
+            var macAndIps = new StringBuilder(mac.toString());
+            if (result.get("ips") instanceof List<?> ips) {
+                for (Object ip : ips) {
+                    String cidr = String.valueOf(((Map<?, ?>) ip).get("address"));
+                    macAndIps.append(' ').append(cidr, 0, cidr.indexOf('/') < 0 ? cidr.length() : cidr.indexOf('/'));
+                }
+            }
+            withOvn(nb -> {
+                String ls = nb.ensureSwitch(conf.logicalSwitch(), Map.of("vhostpath-network", conf.name()));
+                nb.addPort(ls, name, macAndIps.toString(), Map.of(ATTACHMENT_ID, env.attachmentKey(), "vhostpath-network", conf.name()));
+                return null;
+            });
+            log.line("logical switch port " + name + " on " + conf.logicalSwitch() + ": " + macAndIps);
+            return name;
+        }
+
+        /** Removes the given logical switch ports and any other of this attachment's; the switch stays. */
+        private void removeLogicalPorts(List<String> known) {
+            withOvn(nb -> {
+                var names = new java.util.LinkedHashSet<>(known);
+                names.addAll(nb.portsWithExternalId(ATTACHMENT_ID, env.attachmentKey()));
+                for (String p : names) if (nb.removePort(p)) log.line("removed logical switch port " + p);
+                return null;
+            });
+        }
+
+        private <T> T withOvn(java.util.function.Function<OvnNorthbound, T> work) {
+            try (var client = OvsdbClient.connect(conf.ovnNorthbound())) {
+                return work.apply(new OvnNorthbound(client));
+            } catch (OvsdbException e) {
+                if (e.unreachable()) throw new CniError(CniError.TRY_AGAIN_LATER, "OVN Northbound database unreachable", e.getMessage());
+                throw new CniError(CniError.INTERNAL, "OVN Northbound refused the change", e.getMessage());
+            }
+        }
+
+        private void plugPort(String name, String type, Map<String, String> options, String ifaceId) {
             var ids = new LinkedHashMap<String, String>();
+            if (ifaceId != null) ids.put("iface-id", ifaceId);
             ids.put(ATTACHMENT_ID, env.attachmentKey());
             ids.put("vhostpath-network", conf.name());
             ids.put("contIface", env.ifname());
@@ -290,6 +337,14 @@ public final class CniPlugin {
                         // Without a record of a port there may be none: an unreachable OVS then does not fail DEL.
                         if (state != null) throw e;
                         log.line("no state and " + e.getMessage() + ": no OVS port to look for");
+                    }
+                }
+                if (state != null ? state.lsp() != null : conf.mode() == AttachMode.OVN) {
+                    try {
+                        removeLogicalPorts(state == null ? List.of() : List.of(state.lsp()));
+                    } catch (CniError e) {
+                        if (state != null) throw e;
+                        log.line("no state and " + e.getMessage() + ": no logical port to look for");
                     }
                 }
                 if (state != null && state.originalMac() != null && state.device() != null) {
@@ -346,6 +401,14 @@ public final class CniPlugin {
                     throw new CniError(CniError.INTERNAL, "OVS port " + state.ovsPort() + " has mtu_request " + port.mtuRequest() + ", config says " + conf.mtu());
                 }
             }
+            if (state.lsp() != null) {
+                var lsp = withOvn(nb -> nb.port(state.lsp())).orElseThrow(() -> new CniError(CniError.INTERNAL,
+                        "logical switch port " + state.lsp() + " of attachment " + state.key() + " is gone"));
+                if (lsp.addresses().stream().noneMatch(a -> String.valueOf(a).startsWith(state.mac()))) {
+                    throw new CniError(CniError.INTERNAL, "logical switch port " + state.lsp() + " has addresses " + lsp.addresses()
+                            + ", not MAC " + state.mac());
+                }
+            }
             if (conf.ipam() != null) Ipam.check(conf, env, environment, stdin);
             return Map.of();
         }
@@ -360,6 +423,15 @@ public final class CniPlugin {
                 }
             } catch (OvsdbException e) {
                 throw new CniError(CniError.NOT_AVAILABLE, "Open vSwitch database unreachable", e.getMessage());
+            }
+            if (conf.mode() == AttachMode.OVN) {
+                try (var client = OvsdbClient.connect(conf.ovnNorthbound())) {
+                    if (!client.listDbs().contains("OVN_Northbound")) {
+                        throw new CniError(CniError.NOT_AVAILABLE, "OVSDB at " + client.socket() + " holds no OVN_Northbound database");
+                    }
+                } catch (OvsdbException e) {
+                    throw new CniError(CniError.NOT_AVAILABLE, "OVN Northbound database unreachable", e.getMessage());
+                }
             }
             return Map.of();
         }
@@ -388,7 +460,8 @@ public final class CniPlugin {
                             "it is on device " + dev + ", namespaces are on " + nsfs);
                 }
             } catch (java.io.IOException e) {
-                throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + ns + " cannot be opened", e.toString());
+                throw new CniError(CniError.UNKNOWN_CONTAINER, "CNI_NETNS " + ns + " cannot be opened",
+                        e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage());
             }
         }
 

@@ -14,6 +14,7 @@ import java.util.Set;
  * A decoded network configuration (the NAD's {@code spec.config} as the runtime hands it over on stdin).
  * Unknown keys are ignored: runtimes and Multus add their own.
  *
+ * @param logicalSwitch mode ovn: the network's OVN logical switch (default: the network's name)
  * @param deviceId     the device the device plugin allocated (VF PCI address or vDPA device name), or null
  * @param mac          the MAC asked for by CNI_ARGS {@code MAC=} or {@code runtimeConfig.mac}, or null (generate)
  * @param ipam         the {@code ipam} section handed to the IPAM plugin, or null
@@ -22,7 +23,7 @@ import java.util.Set;
  * @param validAttachments GC's {@code cni.dev/valid-attachments} as {@code containerID-ifname} keys
  */
 public record NetConf(String cniVersion, String name, String type, AttachMode mode, String bridge, Path ovsdbSocket,
-                      Path ovnNorthbound, Integer vlan, List<int[]> trunks, Integer mtu, String deviceId, MacAddress mac,
+                      Path ovnNorthbound, String logicalSwitch, Integer vlan, List<int[]> trunks, Integer mtu, String deviceId, MacAddress mac,
                       Path deviceInfoFile, Map<String, Object> ipam, Map<String, Object> dns, Map<String, Object> prevResult,
                       Path logFile, Path stateDir, Path socketDir, Set<String> validAttachments, Map<String, Object> raw) {
     public static final List<String> SUPPORTED_VERSIONS = List.of("1.0.0", "1.1.0");
@@ -58,6 +59,8 @@ public record NetConf(String cniVersion, String name, String type, AttachMode mo
         if (bridge != null && !bridge.matches("[A-Za-z0-9_.\\-]{1,15}")) {
             throw CniError.config("bridge", "'" + bridge + "' is not an OVS bridge name (1-15 letters, digits, '_', '.', '-')");
         }
+        String logicalSwitch = f.has("logicalSwitch") ? f.string("logicalSwitch") : name;
+        if (logicalSwitch.isEmpty()) throw CniError.config("logicalSwitch", "must not be empty");
         Integer vlan = f.integer("vlan", 0, 4094);
         List<int[]> trunks = trunks(f);
         if (vlan != null && !trunks.isEmpty()) throw CniError.config("trunk", "give either vlan (access port) or trunk, not both");
@@ -75,7 +78,7 @@ public record NetConf(String cniVersion, String name, String type, AttachMode mo
             throw CniError.config("socketDir", "required for mode vhost-user: the host directory the pod mounts");
         }
         return new NetConf(version, name, type, mode, bridge, orDefault(absolutePath(f, "ovsdbSocket"), DEFAULT_OVSDB),
-                orDefault(absolutePath(f, "ovnNorthbound"), DEFAULT_OVN_NB), vlan, trunks, mtu, deviceId, mac, deviceInfo,
+                orDefault(absolutePath(f, "ovnNorthbound"), DEFAULT_OVN_NB), logicalSwitch, vlan, trunks, mtu, deviceId, mac, deviceInfo,
                 ipam, f.rawObject("dns"), f.rawObject("prevResult"), absolutePath(f, "logFile"),
                 orDefault(absolutePath(f, "stateDir"), DEFAULT_STATE_DIR), socketDir, validAttachments(f), raw);
     }

@@ -139,7 +139,7 @@ class CniHostTest {
         var noNetns = call(node, "ADD", "c2", conf(state, ",\"deviceID\":\"vdpa0\""), "CNI_NETNS", "/var/run/netns/vp-none");
         assertEquals(CniError.UNKNOWN_CONTAINER, noNetns.code(), noNetns.toString());
         assertEquals("CNI_NETNS /var/run/netns/vp-none cannot be opened", noNetns.msg());
-        assertTrue(((String) noNetns.doc().get("details")).contains("NoSuchFileException"), noNetns.toString());
+        assertTrue(((String) noNetns.doc().get("details")).equals("no such file"), noNetns.toString());
         var notNetns = call(node, "ADD", "c2", conf(state, ",\"deviceID\":\"vdpa0\""), "CNI_NETNS", state.toString());
         assertEquals(CniError.UNKNOWN_CONTAINER, notNetns.code(), notNetns.toString());
         assertEquals("CNI_NETNS " + state + " is not a network namespace", notNetns.msg());
@@ -206,5 +206,12 @@ class CniHostTest {
         assertEquals(CniError.NOT_AVAILABLE, down.code());
         assertEquals("Open vSwitch database unreachable", down.msg());
         assertTrue(((String) down.doc().get("details")).contains("none.sock"), down.toString());
+        var noOvn = call(node, "STATUS", "", conf(state, ",\"mode\":\"ovn\",\"ovnNorthbound\":\"" + dir.resolve("no-nb.sock") + "\"")
+                .replace("\"bridge\":\"br-vp\",", ""));
+        assertEquals(CniError.NOT_AVAILABLE, noOvn.code(), noOvn.toString());
+        assertEquals("OVS bridge br-int does not exist", noOvn.msg(), "ovn mode plugs into br-int unless told otherwise");
+        var nbDown = call(node, "STATUS", "", conf(state, ",\"mode\":\"ovn\",\"ovnNorthbound\":\"" + dir.resolve("no-nb.sock") + "\""));
+        assertEquals(CniError.NOT_AVAILABLE, nbDown.code(), nbDown.toString());
+        assertEquals("OVN Northbound database unreachable", nbDown.msg());
     }
 }

@@ -21,7 +21,8 @@ public final class OvsTestbed implements AutoCloseable {
     private OvsTestbed(Path dir) {
         this.dir = dir;
         this.env = Map.of("OVS_RUNDIR", dir.toString(), "OVS_DBDIR", dir.toString(), "OVS_LOGDIR", dir.toString(),
-                "OVS_SYSCONFDIR", dir.toString());
+                "OVS_SYSCONFDIR", dir.toString(), "OVN_RUNDIR", dir.toString(), "OVN_DBDIR", dir.toString(),
+                "OVN_LOGDIR", dir.toString());
     }
 
     /** True when the Debian packages are installed (scripts/setup.sh installs them). */
@@ -61,6 +62,10 @@ public final class OvsTestbed implements AutoCloseable {
         t.run(dpdk ? DPDK_VSWITCHD.toString() : "ovs-vswitchd", "unix:" + t.dbSocket(), "--pidfile=" + dir.resolve("ovs-vswitchd.pid"),
                 "--unixctl=" + dir.resolve("ovs-vswitchd.ctl"), "--log-file=" + dir.resolve("ovs-vswitchd.log"), "--detach");
         return t;
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     public Path dbSocket() {

@@ -175,6 +175,33 @@ class KernelCniTest {
         assertNothingLeft();
     }
 
+    @Test
+    void ovn_mode_makes_a_logical_port_with_the_devices_mac_and_address_and_del_removes_only_it() throws Exception {
+        try (var ovn = io.vhostpath.ovsdb.OvnTestbed.start(java.nio.file.Files.createDirectories(dir.resolve("ovn")))) {
+            String conf = conf("vdpa0", "10.99.3.0/24").replaceFirst("\\{", "{\"mode\":\"ovn\",\"ovnNorthbound\":\""
+                    + ovn.northbound() + "\",\"ovsdbSocket\":\"" + ovn.ovs().dbSocket() + "\",")
+                    .replace("\"ovsdbSocket\":\"" + dir.resolve("no-ovs.sock") + "\",", "").replace("\"bridge\":\"br-vdpa\",", "");
+            Reply add = cni("ADD", "c4", conf);
+            assertEquals(0, add.rc(), add.doc().toString());
+            String mac = add.doc().get("interfaces").get(0).get("mac").asText();
+            String ip = add.doc().get("ips").get(0).get("address").asText().split("/")[0];
+            String lsp = "vdpa-net_c4-net1";
+            assertEquals("[\"" + mac + " " + ip + "\"]", ovn.nbctl("get", "Logical_Switch_Port", lsp, "port_security"));
+            assertEquals("[\"" + mac + " " + ip + "\"]", ovn.nbctl("get", "Logical_Switch_Port", lsp, "addresses"));
+            assertEquals(lsp, ovn.nbctl("lsp-list", "vdpa-net").replaceAll("^\\S+ \\((.*)\\)$", "$1"));
+            assertEquals(MacAddress.parse(mac), vdpa.get("vdpa0").mac());
+            Reply status = cni("STATUS", "c4", conf);
+            assertEquals(0, status.rc(), status.doc().toString());
+
+            Reply del = cni("DEL", "c4", conf);
+            assertEquals(0, del.rc(), del.doc().toString());
+            assertEquals("", ovn.nbctl("lsp-list", "vdpa-net"), "the port is gone");
+            assertTrue(ovn.nbctl("ls-list").contains("vdpa-net"), "the network's switch stays");
+            assertEquals(ORIGINAL, vdpa.get("vdpa0").mac());
+            assertNothingLeft();
+        }
+    }
+
     private void assertNothingLeft() throws IOException {
         assertFalse(Files.exists(deviceInfo()), "device-info removed");
         for (Path d : List.of(dir.resolve("state"), dir.resolve("ipam/vdpa-net"))) {
