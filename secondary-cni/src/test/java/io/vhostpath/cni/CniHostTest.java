@@ -147,6 +147,20 @@ class CniHostTest {
     }
 
     @Test
+    void vhost_user_add_on_a_missing_bridge_or_with_ovsdb_down_is_refused_and_leaves_nothing() throws Exception {
+        Path state = tree("state-vu");
+        var node = new FakeNode(tree("sys-vu")).node();
+        String vu = ",\"mode\":\"vhost-user\",\"socketDir\":\"" + dir.resolve("sock") + "\"";
+        var noBridge = call(node, "ADD", "c5", conf(state, vu).replace("br-vp", "br-none"));
+        assertEquals(CniError.INVALID_CONFIG, noBridge.code(), noBridge.toString());
+        assertEquals("network config field 'bridge': OVS bridge br-none does not exist", noBridge.msg());
+        var down = call(node, "ADD", "c5", conf(state, vu).replace(ovs.dbSocket().toString(), dir.resolve("none.sock").toString()));
+        assertEquals(CniError.TRY_AGAIN_LATER, down.code(), down.toString());
+        assertEquals("Open vSwitch database unreachable", down.msg());
+        assertNothingLeft(state);
+    }
+
+    @Test
     void del_of_something_never_added_succeeds_twice_and_check_of_it_is_unknown() throws Exception {
         Path state = tree("state-never");
         var node = new FakeNode(tree("sys-never")).node();

@@ -166,6 +166,47 @@ class KernelCniTest {
     }
 
     @Test
+    void two_adds_for_one_device_at_once_give_it_to_one_and_refuse_the_other() throws Exception {
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> quietly(() -> cni("ADD", "c5", conf("vdpa0", "10.99.4.0/24"))));
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> quietly(() -> cni("ADD", "c6", conf("vdpa0", "10.99.4.0/24"))));
+        var replies = List.of(first.get(300, TimeUnit.SECONDS), second.get(300, TimeUnit.SECONDS));
+        assertEquals(1, replies.stream().filter(r -> r.rc() == 0).count(), replies.toString());
+        Reply refused = replies.stream().filter(r -> r.rc() != 0).findFirst().orElseThrow();
+        // The loser waited on the device's lock: it finds the device attached (7), or, when the winner held the lock
+        // longer than the 10 s wait (a slow emulated guest), it is told to try again (11). Never both attached.
+        int code = refused.doc().get("code").asInt();
+        String msg = refused.doc().get("msg").asText();
+        assertTrue(code == 7 && msg.startsWith("vDPA device vdpa0 is already attached to container c")
+                || code == 11 && msg.equals("device vdpa0 is being attached or detached by another call"), refused.doc().toString());
+        String winner = replies.get(0).rc() == 0 ? "c5" : "c6";
+        assertEquals(0, cni("DEL", winner, conf("vdpa0", "10.99.4.0/24")).rc());
+        assertEquals(0, cni("DEL", winner.equals("c5") ? "c6" : "c5", conf("vdpa0", "10.99.4.0/24")).rc(), "DEL of the refused ADD");
+        assertEquals(ORIGINAL, vdpa.get("vdpa0").mac());
+        assertNothingLeft();
+    }
+
+    @Test
+    void del_completes_when_the_device_vanished_after_add() throws Exception {
+        assertEquals(0, cni("ADD", "c7", conf("vdpa0", "10.99.5.0/24")).rc());
+        assertTrue(vdpa.release("vdpa0"), "the device goes away (a VF removed, a node agent's cleanup)");
+        Reply del = cni("DEL", "c7", conf("vdpa0", "10.99.5.0/24"));
+        assertEquals(0, del.rc(), del.doc().toString());
+        assertNothingLeft();
+    }
+
+    private interface Call {
+        Reply run() throws Exception;
+    }
+
+    private static Reply quietly(Call c) {
+        try {
+            return c.run();
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
+    @Test
     void an_ipam_failure_after_the_mac_was_set_rolls_the_mac_back() throws Exception {
         Reply add = cni("ADD", "c3", conf("vdpa0", "10.99.2.0/33"));
         assertEquals(1, add.rc(), add.doc().toString());
