@@ -267,19 +267,38 @@ public final class CniPlugin {
         /** Removes the given logical switch ports and any other of this attachment's; the switch stays. */
         private void removeLogicalPorts(List<String> known) {
             withOvn(nb -> {
-                var names = new java.util.LinkedHashSet<>(known);
-                names.addAll(nb.portsWithExternalId(ATTACHMENT_ID, env.attachmentKey()));
-                for (String p : names) if (nb.removePort(p)) log.line("removed logical switch port " + p);
+                for (String p : ours(known, nb.portsWithExternalId(ATTACHMENT_ID))) {
+                    if (nb.removePort(p)) log.line("removed logical switch port " + p);
+                }
                 return null;
             });
         }
 
+        /** {@code known} and every port tagged with this attachment. */
+        private java.util.Set<String> ours(List<String> known, Map<String, String> tagged) {
+            var names = new java.util.LinkedHashSet<>(known);
+            tagged.forEach((port, attachment) -> {
+                if (attachment.equals(env.attachmentKey())) names.add(port);
+            });
+            return names;
+        }
+
         private <T> T withOvn(java.util.function.Function<OvnNorthbound, T> work) {
-            try (var client = OvsdbClient.connect(conf.ovnNorthbound())) {
-                return work.apply(new OvnNorthbound(client));
+            return withDb(conf.ovnNorthbound(), "OVN Northbound database", c -> work.apply(new OvnNorthbound(c)));
+        }
+
+        private <T> T withOvs(java.util.function.Function<OvsSwitch, T> work) {
+            return withDb(conf.ovsdbSocket(), "Open vSwitch database", c -> work.apply(new OvsSwitch(c)));
+        }
+
+        /** One connection for {@code work}; unreachable is "try again", a missing bridge a config error. */
+        private <T> T withDb(Path socket, String what, java.util.function.Function<OvsdbClient, T> work) {
+            try (var client = OvsdbClient.connect(socket)) {
+                return work.apply(client);
             } catch (OvsdbException e) {
-                if (e.unreachable()) throw new CniError(CniError.TRY_AGAIN_LATER, "OVN Northbound database unreachable", e.getMessage());
-                throw new CniError(CniError.INTERNAL, "OVN Northbound refused the change", e.getMessage());
+                if (e.unreachable()) throw new CniError(CniError.TRY_AGAIN_LATER, what + " unreachable", e.getMessage());
+                if (e.getMessage().startsWith("OVS bridge ")) throw CniError.config("bridge", e.getMessage());
+                throw new CniError(CniError.INTERNAL, what + " refused the change", e.getMessage());
             }
         }
 
@@ -301,23 +320,11 @@ public final class CniPlugin {
         /** Removes the given ports and any other port tagged with this attachment; OVSDB down is "try again". */
         private void unplugPorts(List<String> known) {
             withOvs(sw -> {
-                var names = new java.util.LinkedHashSet<>(known);
-                for (String p : sw.portsWithExternalId(ATTACHMENT_ID)) {
-                    if (sw.port(p).map(x -> env.attachmentKey().equals(x.externalIds().get(ATTACHMENT_ID))).orElse(false)) names.add(p);
+                for (String p : ours(known, sw.portsWithExternalId(ATTACHMENT_ID))) {
+                    if (sw.unplug(p)) log.line("unplugged OVS port " + p);
                 }
-                for (String p : names) if (sw.unplug(p)) log.line("unplugged OVS port " + p);
                 return null;
             });
-        }
-
-        private <T> T withOvs(java.util.function.Function<OvsSwitch, T> work) {
-            try (var client = OvsdbClient.connect(conf.ovsdbSocket())) {
-                return work.apply(new OvsSwitch(client));
-            } catch (OvsdbException e) {
-                if (e.unreachable()) throw new CniError(CniError.TRY_AGAIN_LATER, "Open vSwitch database unreachable", e.getMessage());
-                if (e.getMessage().startsWith("OVS bridge ")) throw CniError.config("bridge", e.getMessage());
-                throw new CniError(CniError.INTERNAL, "Open vSwitch refused the change", e.getMessage());
-            }
         }
 
         Map<String, Object> del() {

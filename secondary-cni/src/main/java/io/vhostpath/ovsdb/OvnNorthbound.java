@@ -105,10 +105,9 @@ public final class OvnNorthbound {
         return true;
     }
 
-    /** Names of the ports whose external_ids carry {@code key} (for DEL without state, and GC). */
-    public List<String> portsWithExternalId(String key, String value) {
+    /** The logical switch ports whose external_ids carry {@code key}, with its value (for DEL without state, and GC). */
+    public Map<String, String> portsWithExternalId(String key) {
         var r = client.transact(DB, List.of(Ovsdb.select("Logical_Switch_Port", List.of(), "name", "external_ids")));
-        return Ovsdb.rows(r.get(0)).stream().filter(row -> value.equals(Ovsdb.mapValue(row.get("external_ids")).get(key)))
-                .map(row -> (String) row.get("name")).toList();
+        return Ovsdb.withExternalId(Ovsdb.rows(r.get(0)), key);
     }
 }

@@ -82,11 +82,10 @@ public final class OvsSwitch {
                 firstInt(ports.get(0).get("tag")), mtu));
     }
 
-    /** Names of the ports whose interface carries external_ids {@code key=value} (for GC: ports this plugin made). */
-    public List<String> portsWithExternalId(String key) {
+    /** The ports whose interface carries external_ids {@code key}, with its value (the ports a plugin made). */
+    public Map<String, String> portsWithExternalId(String key) {
         var r = client.transact(DB, List.of(Ovsdb.select("Interface", List.of(), "name", "external_ids")));
-        return Ovsdb.rows(r.get(0)).stream().filter(row -> Ovsdb.mapValue(row.get("external_ids")).containsKey(key))
-                .map(row -> (String) row.get("name")).toList();
+        return Ovsdb.withExternalId(Ovsdb.rows(r.get(0)), key);
     }
 
     /** Removes port {@code name} from whichever bridge holds it; false when there was none. */

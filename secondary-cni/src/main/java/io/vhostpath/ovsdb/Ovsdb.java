@@ -96,6 +96,16 @@ public final class Ovsdb {
         return column == null ? List.of() : List.of(column);
     }
 
+    /** Of rows with "name" and "external_ids", the names whose external_ids hold {@code key}, with its value. */
+    public static Map<String, String> withExternalId(List<Map<String, Object>> rows, String key) {
+        var out = new LinkedHashMap<String, String>();
+        for (var row : rows) {
+            String value = mapValue(row.get("external_ids")).get(key);
+            if (value != null) out.put((String) row.get("name"), value);
+        }
+        return out;
+    }
+
     /** The uuid string of an ["uuid", "..."] value. */
     public static String uuidValue(Object column) {
         return (String) ((List<?>) column).get(1);

@@ -95,7 +95,7 @@ class CniHostTest {
             assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith("10.")).toList(), "host-local leases");
         }
         try (var c = OvsdbClient.connect(ovs.dbSocket())) {
-            assertEquals(List.of(), new OvsSwitch(c).portsWithExternalId(CniPlugin.ATTACHMENT_ID), "OVS ports");
+            assertEquals(Map.of(), new OvsSwitch(c).portsWithExternalId(CniPlugin.ATTACHMENT_ID), "OVS ports");
         }
     }
 

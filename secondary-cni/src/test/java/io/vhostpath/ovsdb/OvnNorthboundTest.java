@@ -49,7 +49,7 @@ class OvnNorthboundTest {
             assertEquals(ls, nb.ensureSwitch("vdpa-net", Map.of()), "the second attachment finds the first one's switch");
             nb.addPort(ls, lsp, "02:00:00:00:00:11 10.70.0.5", Map.of("vhostpath-attachment", "c1-net1"));
             assertEquals("[\"02:00:00:00:00:11 10.70.0.5\"]", ovn.nbctl("get", "Logical_Switch_Port", lsp, "port_security"));
-            assertEquals(List.of(lsp), nb.portsWithExternalId("vhostpath-attachment", "c1-net1"));
+            assertEquals(Map.of(lsp, "c1-net1"), nb.portsWithExternalId("vhostpath-attachment"));
 
             new OvsSwitch(ovsClient).plug(new OvsSwitch.PortSpec("br-int", VETH, "", Map.of(), Map.of("iface-id", lsp), null,
                     List.of(), null));

@@ -49,7 +49,7 @@ class OvsSwitchTest {
             assertEquals(100, port.tag());
             assertEquals(1400, port.mtuRequest());
             assertEquals("c1-net1", port.externalIds().get("vhostpath-attachment"));
-            assertEquals(List.of("vp-rep0"), sw.portsWithExternalId("vhostpath-attachment"));
+            assertEquals(Map.of("vp-rep0", "c1-net1"), sw.portsWithExternalId("vhostpath-attachment"));
 
             assertTrue(sw.unplug("vp-rep0"));
             assertEquals("", ovs.vsctl("list-ports", "br-test"));
