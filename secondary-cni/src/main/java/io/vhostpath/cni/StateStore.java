@@ -29,9 +29,15 @@ import java.util.stream.Stream;
 final class StateStore {
     private static final long LOCK_WAIT_MILLIS = 10_000;
     private final Path dir;
+    private final long lockWaitMillis;
 
     StateStore(Path dir) {
+        this(dir, LOCK_WAIT_MILLIS);
+    }
+
+    StateStore(Path dir, long lockWaitMillis) {
         this.dir = dir;
+        this.lockWaitMillis = lockWaitMillis;
     }
 
     Optional<Attachment> find(String key) {
@@ -73,7 +79,7 @@ final class StateStore {
     void save(Attachment a) {
         try {
             Files.createDirectories(dir);
-            writeAtomically(file(a.key()), Json.write(a.toDocument()) + "\n", PosixFilePermissions.fromString("rw-------"));
+            writeAtomically(file(a.key()), Json.writeIndented(a.toDocument()) + "\n", PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
             throw new CniError(CniError.IO, "cannot write state file " + file(a.key()), e.getMessage());
         }
@@ -100,14 +106,19 @@ final class StateStore {
         try {
             Files.createDirectories(f.getParent());
             FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            long deadline = System.nanoTime() + LOCK_WAIT_MILLIS * 1_000_000;
+            long deadline = System.nanoTime() + lockWaitMillis * 1_000_000;
             while (true) {
-                FileLock lock = ch.tryLock();
+                FileLock lock;
+                try {
+                    lock = ch.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
+                    lock = null; // the JVM's own bookkeeping of the same lock: held, as by another process
+                }
                 if (lock != null) return ch::close; // closing the channel releases the lock
                 if (System.nanoTime() > deadline) {
                     ch.close();
                     throw new CniError(CniError.TRY_AGAIN_LATER, "device " + name + " is being attached or detached by another call",
-                            "lock " + f + " held for more than " + LOCK_WAIT_MILLIS / 1000 + " s");
+                            "lock " + f + " held for more than " + lockWaitMillis + " ms");
                 }
                 Thread.sleep(20);
             }

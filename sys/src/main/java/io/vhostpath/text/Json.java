@@ -9,11 +9,20 @@ public final class Json {
 
     public static String write(Map<String, ?> object) {
         var sb = new StringBuilder();
-        value(sb, object);
+        value(sb, object, null);
         return sb.toString();
     }
 
-    private static void value(StringBuilder sb, Object v) {
+    /** The same document laid out for people: one member per line, two spaces per level (state files). */
+    public static String writeIndented(Map<String, ?> object) {
+        var sb = new StringBuilder();
+        value(sb, object, "\n");
+        return sb.toString();
+    }
+
+    /** @param newline null for the compact form, else the line break and indentation of the current level */
+    private static void value(StringBuilder sb, Object v, String newline) {
+        String inner = newline == null ? null : newline + "  ";
         switch (v) {
             case null -> sb.append("null");
             case Map<?, ?> m -> {
@@ -22,19 +31,21 @@ public final class Json {
                 for (var e : m.entrySet()) {
                     if (!first) sb.append(',');
                     first = false;
+                    if (inner != null) sb.append(inner);
                     string(sb, e.getKey().toString());
-                    sb.append(':');
-                    value(sb, e.getValue());
+                    sb.append(inner == null ? ":" : ": ");
+                    value(sb, e.getValue(), inner);
                 }
+                if (newline != null && !m.isEmpty()) sb.append(newline);
                 sb.append('}');
             }
             case Iterable<?> list -> {
                 sb.append('[');
                 boolean first = true;
                 for (Object o : list) {
-                    if (!first) sb.append(',');
+                    if (!first) sb.append(inner == null ? "," : ", ");
                     first = false;
-                    value(sb, o);
+                    value(sb, o, newline);
                 }
                 sb.append(']');
             }

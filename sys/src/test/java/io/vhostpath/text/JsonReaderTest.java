@@ -34,6 +34,9 @@ class JsonReaderTest {
         doc.put("list", List.of(true, false, "x"));
         doc.put("none", null);
         assertEquals(doc, JsonReader.parse(Json.write(doc)));
+        assertEquals(doc, JsonReader.parse(Json.writeIndented(doc)));
+        assertEquals("{\n  \"a\": 1,\n  \"b\": {\n    \"c\": [1, 2]\n  },\n  \"e\": {}\n}",
+                Json.writeIndented(new java.util.TreeMap<>(Map.of("a", 1, "b", Map.of("c", List.of(1, 2)), "e", Map.of()))));
     }
 
     @Test
