@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Real OVN 23.03 on a real Open vSwitch, all in one private directory (TESTBED.md): Northbound and Southbound
@@ -72,12 +71,7 @@ public final class OvnTestbed implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         for (String daemon : List.of("controller", "northd", "sb", "nb")) {
-            Path pid = ovs.dir().resolve(daemon + ".pid");
-            if (!Files.exists(pid)) continue;
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(h -> {
-                h.destroy();
-                h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> { h.destroyForcibly(); return h; }).join();
-            });
+            OvsTestbed.pidOf(ovs.dir().resolve(daemon + ".pid")).ifPresent(OvsTestbed::stop);
         }
         ovs.close();
     }

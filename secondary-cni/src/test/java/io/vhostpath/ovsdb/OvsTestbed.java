@@ -92,25 +92,39 @@ public final class OvsTestbed implements AutoCloseable {
         return out;
     }
 
+    /** The live process a pid file names, if the file and the process are there. */
+    static java.util.Optional<ProcessHandle> pidOf(Path pidFile) {
+        try {
+            return ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()));
+        } catch (IOException | NumberFormatException gone) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after 10 s. */
+    static void stop(ProcessHandle h) {
+        h.destroy();
+        h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> {
+            h.destroyForcibly();
+            return h;
+        }).join();
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         for (String daemon : List.of("ovs-vswitchd", "ovsdb-server")) {
+            // The pid first: a daemon asked to exit removes its pid file on the way out.
+            Path pid = dir.resolve(daemon + ".pid");
+            var process = pidOf(pid);
             Path ctl = dir.resolve(daemon + ".ctl");
-            if (Files.exists(ctl)) {
+            if (process.isPresent() && Files.exists(ctl)) {
                 try {
                     run("ovs-appctl", "-t", ctl.toString(), "exit");
                 } catch (IOException e) {
-                    // already gone: the pid file check below says so
+                    // already exiting: the wait below ends it either way
                 }
             }
-            Path pid = dir.resolve(daemon + ".pid");
-            if (Files.exists(pid)) {
-                long p = Long.parseLong(Files.readString(pid).strip());
-                ProcessHandle.of(p).ifPresent(h -> {
-                    h.destroy();
-                    h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> { h.destroyForcibly(); return h; }).join();
-                });
-            }
+            process.ifPresent(OvsTestbed::stop);
         }
         if (ealRuntimeDir != null) run("rm", "-rf", ealRuntimeDir.toString());
     }
