@@ -42,14 +42,23 @@ public final class CniPlugin {
         NetConf conf = NetConf.decode(stdin, env);
         var call = new Call(env, conf, stdin, environment, DebugLog.to(conf.logFile(), env));
         call.log.line("network " + conf.name() + " mode " + conf.mode().configName() + " device " + conf.deviceId());
-        return switch (env.command()) {
-            case ADD -> call.add();
-            case DEL -> call.del();
-            case CHECK -> call.check();
-            case STATUS -> call.status();
-            case GC -> call.gc();
-            case VERSION -> throw new IllegalStateException();
-        };
+        try {
+            return switch (env.command()) {
+                case ADD -> call.add();
+                case DEL -> call.del();
+                case CHECK -> call.check();
+                case STATUS -> call.status();
+                case GC -> call.gc();
+                case VERSION -> throw new IllegalStateException();
+            };
+        } catch (ProvisioningException e) {
+            throw fromKernel(e);
+        }
+    }
+
+    /** The vDPA layer's refusals (kernel, sysfs, a vanished device) are the runtime's I/O errors, naming the device. */
+    private static CniError fromKernel(ProvisioningException e) {
+        return new CniError(CniError.IO, "vDPA device " + e.device() + ": " + e.getMessage());
     }
 
     static Map<String, Object> version() {
@@ -87,7 +96,11 @@ public final class CniPlugin {
             VdpaTarget target = VdpaTarget.resolve(node.vdpa(), conf.deviceId());
             try (var lock = store.lock(target.device())) {
                 Optional<Attachment> again = store.find(env.attachmentKey());
-                if (again.isPresent() && target.device().equals(again.get().device())) {
+                if (again.isPresent()) {
+                    if (!target.device().equals(again.get().device())) {
+                        throw new CniError(CniError.INVALID_CONFIG, "attachment " + env.attachmentKey() + " already holds vDPA device "
+                                + again.get().device() + ": DEL it before adding " + target.device());
+                    }
                     log.line("ADD repeated: returning the stored result");
                     return again.get().result();
                 }
@@ -472,7 +485,9 @@ public final class CniPlugin {
             }
         }
 
+        /** A failure no step turned into a CniError: the kernel's refusals are I/O errors, anything else a bug. */
         private CniError internal(Exception e) {
+            if (e instanceof ProvisioningException p) return fromKernel(p);
             log.trace(e);
             return new CniError(CniError.INTERNAL, "unexpected failure: " + e, "see logFile for the stack trace");
         }
