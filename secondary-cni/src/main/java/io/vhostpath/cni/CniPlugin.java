@@ -139,11 +139,7 @@ public final class CniPlugin {
             log.line("device " + target.device() + " node " + target.node().path() + " mac " + mac + (programmed ? "" : " (not programmed)")
                     + " representor " + (representor == null ? "none" : representor));
             // Addresses before the ports: OVN's port security states them.
-            Map<String, Object> ipamResult = Map.of();
-            if (conf.ipam() != null) {
-                ipamResult = Ipam.add(conf, env, environment, stdin);
-                rollback.add("release IPAM", () -> Ipam.del(conf, env, environment, stdin));
-            }
+            Map<String, Object> ipamResult = allocate(rollback);
             var result = Results.add(conf, env, mac, representor, target, null, ipamResult);
             String lsp = null;
             if (conf.mode() == AttachMode.OVN) {
@@ -206,11 +202,7 @@ public final class CniPlugin {
             java.nio.file.Files.createDirectories(conf.socketDir());
             plugPort(port, "dpdkvhostuserclient", Map.of("vhost-server-path", socket.toString()), null);
             rollback.add("unplug OVS port " + port, () -> unplugPorts(List.of(port)));
-            Map<String, Object> ipamResult = Map.of();
-            if (conf.ipam() != null) {
-                ipamResult = Ipam.add(conf, env, environment, stdin);
-                rollback.add("release IPAM", () -> Ipam.del(conf, env, environment, stdin));
-            }
+            Map<String, Object> ipamResult = allocate(rollback);
             var result = Results.add(conf, env, mac, null, null, socket, ipamResult);
             if (conf.deviceInfoFile() != null) {
                 DeviceInfoFile.write(conf.deviceInfoFile(), DeviceInfoFile.vhostUser(socket));
@@ -220,6 +212,15 @@ public final class CniPlugin {
                     mac.toString(), null, null, conf.bridge(), port, null, null, socket, conf.deviceInfoFile(),
                     conf.ipam() != null, result));
             log.line("vhost-user port " + port + " on " + conf.bridge() + " -> " + socket);
+            return result;
+        }
+
+        /** The IPAM plugin's addresses (none without an ipam section), released again if a later step fails. */
+        private Map<String, Object> allocate(Rollback rollback) {
+            if (conf.ipam() == null) return Map.of();
+            Map<String, Object> result = Ipam.add(conf, env, environment, stdin);
+            rollback.add("release IPAM", () -> Ipam.del(conf, env, environment, stdin));
+            log.line("ipam " + conf.ipam().get("type") + ": " + result.get("ips"));
             return result;
         }
 
