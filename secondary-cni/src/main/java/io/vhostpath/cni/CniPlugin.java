@@ -329,6 +329,7 @@ public final class CniPlugin {
                 sw.plug(new OvsSwitch.PortSpec(conf.bridge(), name, type, options, ids, conf.vlan(), trunks, conf.mtu()));
                 return null;
             });
+            log.line("plugged OVS port " + name + " into " + conf.bridge());
         }
 
         /** Removes the given ports and any other port tagged with this attachment; OVSDB down is "try again". */
