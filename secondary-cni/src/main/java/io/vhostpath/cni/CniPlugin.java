@@ -1,7 +1,6 @@
 package io.vhostpath.cni;
 
 import io.vhostpath.net.MacAddress;
-import io.vhostpath.ovsdb.OvnNorthbound;
 import io.vhostpath.ovsdb.OvsSwitch;
 import io.vhostpath.ovsdb.OvsdbClient;
 import io.vhostpath.ovsdb.OvsdbException;
@@ -10,7 +9,6 @@ import io.vhostpath.vdpa.ProvisioningException;
 import io.vhostpath.vdpa.VdpaProvisioner;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +20,6 @@ import java.util.Optional;
  * undoes what the state cache says ADD did, and succeeds when it is already undone.
  */
 public final class CniPlugin {
-    /** The external_ids key on every OVS interface this plugin creates: the attachment it belongs to. */
-    static final String ATTACHMENT_ID = "vhostpath-attachment";
     private static final int EOPNOTSUPP = 95;
 
     private final Node node;
@@ -76,6 +72,7 @@ public final class CniPlugin {
         final Map<String, String> environment;
         final DebugLog log;
         final StateStore store;
+        final SwitchPorts ports;
 
         Call(CniEnv env, NetConf conf, String stdin, Map<String, String> environment, DebugLog log) {
             this.env = env;
@@ -84,6 +81,7 @@ public final class CniPlugin {
             this.environment = environment;
             this.log = log;
             this.store = new StateStore(conf.stateDir());
+            this.ports = new SwitchPorts(conf, env, log);
         }
 
         Map<String, Object> add() {
@@ -143,16 +141,16 @@ public final class CniPlugin {
             var result = Results.add(conf, env, mac, representor, target, null, ipamResult);
             String lsp = null;
             if (conf.mode() == AttachMode.OVN) {
-                lsp = addLogicalPort(mac, result);
+                lsp = ports.addLogicalPort(mac, result);
                 String created = lsp;
-                rollback.add("remove logical switch port " + created, () -> removeLogicalPorts(List.of(created)));
+                rollback.add("remove logical switch port " + created, () -> ports.removeLogicalPorts(List.of(created)));
             }
             String ovsPort = null;
             if (representor != null) {
                 ovsPort = representor;
-                plugPort(representor, "", Map.of(), lsp);
+                ports.plug(representor, "", Map.of(), lsp);
                 String port = representor;
-                rollback.add("unplug OVS port " + port, () -> unplugPorts(List.of(port)));
+                rollback.add("unplug OVS port " + port, () -> ports.unplug(List.of(port)));
             }
             if (conf.deviceInfoFile() != null) {
                 DeviceInfoFile.write(conf.deviceInfoFile(), DeviceInfoFile.vdpa(target.device(), target.node().path(), target.pciAddress()));
@@ -200,8 +198,8 @@ public final class CniPlugin {
                         + " bytes a unix socket address holds: use a shorter directory");
             }
             java.nio.file.Files.createDirectories(conf.socketDir());
-            plugPort(port, "dpdkvhostuserclient", Map.of("vhost-server-path", socket.toString()), null);
-            rollback.add("unplug OVS port " + port, () -> unplugPorts(List.of(port)));
+            ports.plug(port, "dpdkvhostuserclient", Map.of("vhost-server-path", socket.toString()), null);
+            rollback.add("unplug OVS port " + port, () -> ports.unplug(List.of(port)));
             Map<String, Object> ipamResult = allocate(rollback);
             var result = Results.add(conf, env, mac, null, null, socket, ipamResult);
             if (conf.deviceInfoFile() != null) {
@@ -256,92 +254,6 @@ public final class CniPlugin {
             }
         }
 
-        /**
-         * The attachment's logical switch port on the network's switch (created by the first attachment), with
-         * addresses and port security "MAC IP...": ovn-controller binds it to the OVS port that names it in iface-id.
-         */
-        private String addLogicalPort(MacAddress mac, Map<String, Object> result) {
-            String name = conf.name() + "_" + env.attachmentKey();
-            var macAndIps = new StringBuilder(mac.toString());
-            if (result.get("ips") instanceof List<?> ips) {
-                for (Object ip : ips) {
-                    String cidr = String.valueOf(((Map<?, ?>) ip).get("address"));
-                    macAndIps.append(' ').append(cidr, 0, cidr.indexOf('/') < 0 ? cidr.length() : cidr.indexOf('/'));
-                }
-            }
-            withOvn(nb -> {
-                String ls = nb.ensureSwitch(conf.logicalSwitch(), Map.of("vhostpath-network", conf.name()));
-                nb.addPort(ls, name, macAndIps.toString(), Map.of(ATTACHMENT_ID, env.attachmentKey(), "vhostpath-network", conf.name()));
-                return null;
-            });
-            log.line("logical switch port " + name + " on " + conf.logicalSwitch() + ": " + macAndIps);
-            return name;
-        }
-
-        /** Removes the given logical switch ports and any other of this attachment's; the switch stays. */
-        private void removeLogicalPorts(List<String> known) {
-            withOvn(nb -> {
-                for (String p : ours(known, nb.portsWithExternalId(ATTACHMENT_ID))) {
-                    if (nb.removePort(p)) log.line("removed logical switch port " + p);
-                }
-                return null;
-            });
-        }
-
-        /** {@code known} and every port tagged with this attachment. */
-        private java.util.Set<String> ours(List<String> known, Map<String, String> tagged) {
-            var names = new java.util.LinkedHashSet<>(known);
-            tagged.forEach((port, attachment) -> {
-                if (attachment.equals(env.attachmentKey())) names.add(port);
-            });
-            return names;
-        }
-
-        private <T> T withOvn(java.util.function.Function<OvnNorthbound, T> work) {
-            return withDb(conf.ovnNorthbound(), "OVN Northbound database", c -> work.apply(new OvnNorthbound(c)));
-        }
-
-        private <T> T withOvs(java.util.function.Function<OvsSwitch, T> work) {
-            return withDb(conf.ovsdbSocket(), "Open vSwitch database", c -> work.apply(new OvsSwitch(c)));
-        }
-
-        /** One connection for {@code work}; unreachable is "try again", a missing bridge a config error. */
-        private <T> T withDb(Path socket, String what, java.util.function.Function<OvsdbClient, T> work) {
-            try (var client = OvsdbClient.connect(socket)) {
-                return work.apply(client);
-            } catch (OvsdbException e) {
-                if (e.unreachable()) throw new CniError(CniError.TRY_AGAIN_LATER, what + " unreachable", e.getMessage());
-                if (e.getMessage().startsWith("OVS bridge ")) throw CniError.config("bridge", e.getMessage());
-                throw new CniError(CniError.INTERNAL, what + " refused the change", e.getMessage());
-            }
-        }
-
-        private void plugPort(String name, String type, Map<String, String> options, String ifaceId) {
-            var ids = new LinkedHashMap<String, String>();
-            if (ifaceId != null) ids.put("iface-id", ifaceId);
-            ids.put(ATTACHMENT_ID, env.attachmentKey());
-            ids.put("vhostpath-network", conf.name());
-            ids.put("contIface", env.ifname());
-            ids.put("contNetns", env.netns());
-            var trunks = new ArrayList<Integer>();
-            for (int[] r : conf.trunks()) for (int v = r[0]; v <= r[1]; v++) trunks.add(v);
-            withOvs(sw -> {
-                sw.plug(new OvsSwitch.PortSpec(conf.bridge(), name, type, options, ids, conf.vlan(), trunks, conf.mtu()));
-                return null;
-            });
-            log.line("plugged OVS port " + name + " into " + conf.bridge());
-        }
-
-        /** Removes the given ports and any other port tagged with this attachment; OVSDB down is "try again". */
-        private void unplugPorts(List<String> known) {
-            withOvs(sw -> {
-                for (String p : ours(known, sw.portsWithExternalId(ATTACHMENT_ID))) {
-                    if (sw.unplug(p)) log.line("unplugged OVS port " + p);
-                }
-                return null;
-            });
-        }
-
         Map<String, Object> del() {
             Attachment state;
             try {
@@ -354,7 +266,7 @@ public final class CniPlugin {
             try (var lock = store.lock(device != null ? device : env.attachmentKey())) {
                 if (state == null || state.ovsPort() != null) {
                     try {
-                        unplugPorts(state == null ? List.of() : List.of(state.ovsPort()));
+                        ports.unplug(state == null ? List.of() : List.of(state.ovsPort()));
                     } catch (CniError e) {
                         // Without a record of a port there may be none: an unreachable OVS then does not fail DEL.
                         if (state != null) throw e;
@@ -363,7 +275,7 @@ public final class CniPlugin {
                 }
                 if (state != null ? state.lsp() != null : conf.mode() == AttachMode.OVN) {
                     try {
-                        removeLogicalPorts(state == null ? List.of() : List.of(state.lsp()));
+                        ports.removeLogicalPorts(state == null ? List.of() : List.of(state.lsp()));
                     } catch (CniError e) {
                         if (state != null) throw e;
                         log.line("no state and " + e.getMessage() + ": no logical port to look for");
@@ -414,7 +326,7 @@ public final class CniPlugin {
                 }
             }
             if (state.ovsPort() != null) {
-                var port = withOvs(sw -> sw.port(state.ovsPort())).orElseThrow(() -> new CniError(CniError.INTERNAL,
+                var port = ports.withOvs(sw -> sw.port(state.ovsPort())).orElseThrow(() -> new CniError(CniError.INTERNAL,
                         "OVS port " + state.ovsPort() + " of attachment " + state.key() + " is gone"));
                 if (!state.bridge().equals(port.bridge())) {
                     throw new CniError(CniError.INTERNAL, "OVS port " + state.ovsPort() + " is on bridge " + port.bridge() + ", not " + state.bridge());
@@ -424,7 +336,7 @@ public final class CniPlugin {
                 }
             }
             if (state.lsp() != null) {
-                var lsp = withOvn(nb -> nb.port(state.lsp())).orElseThrow(() -> new CniError(CniError.INTERNAL,
+                var lsp = ports.withOvn(nb -> nb.port(state.lsp())).orElseThrow(() -> new CniError(CniError.INTERNAL,
                         "logical switch port " + state.lsp() + " of attachment " + state.key() + " is gone"));
                 if (lsp.addresses().stream().noneMatch(a -> String.valueOf(a).startsWith(state.mac()))) {
                     throw new CniError(CniError.INTERNAL, "logical switch port " + state.lsp() + " has addresses " + lsp.addresses()

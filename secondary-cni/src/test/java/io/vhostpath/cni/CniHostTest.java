@@ -95,7 +95,7 @@ class CniHostTest {
             assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith("10.")).toList(), "host-local leases");
         }
         try (var c = OvsdbClient.connect(ovs.dbSocket())) {
-            assertEquals(Map.of(), new OvsSwitch(c).portsWithExternalId(CniPlugin.ATTACHMENT_ID), "OVS ports");
+            assertEquals(Map.of(), new OvsSwitch(c).portsWithExternalId(SwitchPorts.ATTACHMENT_ID), "OVS ports");
         }
     }
 
@@ -196,7 +196,7 @@ class CniHostTest {
         String port = "vp-" + container;
         try (var c = OvsdbClient.connect(ovs.dbSocket())) {
             new OvsSwitch(c).plug(new OvsSwitch.PortSpec("br-vp", port, "internal", Map.of(),
-                    Map.of(CniPlugin.ATTACHMENT_ID, container + "-net1"), null, List.of(), null));
+                    Map.of(SwitchPorts.ATTACHMENT_ID, container + "-net1"), null, List.of(), null));
         }
         var env = NetConfTest.env(Map.of("CNI_COMMAND", "ADD", "CNI_CONTAINERID", container, "CNI_IFNAME", "net1",
                 "CNI_NETNS", "/var/run/netns/" + netns, "CNI_PATH", "/usr/lib/cni"));
