@@ -16,7 +16,10 @@ public final class CniMain {
     private CniMain() {}
 
     public static void main(String[] args) {
-        System.exit(run(System.getenv(), readStdin(), System.out, CniPlugin.system()));
+        int rc = run(System.getenv(), readStdin(), System.out, CniPlugin.system());
+        // Everything is written and flushed (stdout, state files fsynced, the log): no shutdown hooks to wait for.
+        System.out.flush();
+        Runtime.getRuntime().halt(rc);
     }
 
     static int run(Map<String, String> environment, String stdin, PrintStream out, CniPlugin plugin) {
