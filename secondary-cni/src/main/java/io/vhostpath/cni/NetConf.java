@@ -1,6 +1,8 @@
 package io.vhostpath.cni;
 
 import io.vhostpath.net.MacAddress;
+import io.vhostpath.text.JsonFieldException;
+import io.vhostpath.text.JsonFields;
 import io.vhostpath.text.JsonFormatException;
 import io.vhostpath.text.JsonReader;
 
@@ -33,13 +35,21 @@ public record NetConf(String cniVersion, String name, String type, AttachMode mo
 
     /** Decodes stdin for {@code env}'s command; every problem is a {@link CniError} naming the field. */
     public static NetConf decode(String stdin, CniEnv env) {
+        try {
+            return decodeFields(stdin, env);
+        } catch (JsonFieldException e) {
+            throw CniError.config(e.field(), e.problem());
+        }
+    }
+
+    private static NetConf decodeFields(String stdin, CniEnv env) {
         Map<String, Object> raw;
         try {
             raw = JsonReader.parseObject(stdin);
         } catch (JsonFormatException e) {
             throw new CniError(CniError.DECODE, "network config on stdin is not valid JSON: " + e.getMessage());
         }
-        var f = ConfigFields.root(raw);
+        var f = JsonFields.root(raw);
         String version = f.requiredString("cniVersion");
         if (!SUPPORTED_VERSIONS.contains(version)) {
             throw new CniError(CniError.INCOMPATIBLE_VERSION, "cniVersion " + version + " is not supported",
@@ -66,13 +76,13 @@ public record NetConf(String cniVersion, String name, String type, AttachMode mo
         if (vlan != null && !trunks.isEmpty()) throw CniError.config("trunk", "give either vlan (access port) or trunk, not both");
         Integer mtu = f.integer("mtu", 68, 65535);
 
-        ConfigFields rc = f.object("runtimeConfig");
+        JsonFields rc = f.object("runtimeConfig");
         String deviceId = deviceId(f, rc, env);
         MacAddress mac = mac(rc, env);
         Path deviceInfo = rc == null ? null : absolutePath(rc, "CNIDeviceInfoFile");
 
         Map<String, Object> ipam = f.rawObject("ipam");
-        if (ipam != null) new ConfigFields("ipam.", ipam).requiredString("type");
+        if (ipam != null) new JsonFields("ipam.", ipam).requiredString("type");
         Path socketDir = absolutePath(f, "socketDir");
         if (mode == AttachMode.VHOST_USER && socketDir == null && env.command().perAttachment()) {
             throw CniError.config("socketDir", "required for mode vhost-user: the host directory the pod mounts");
@@ -84,7 +94,7 @@ public record NetConf(String cniVersion, String name, String type, AttachMode mo
     }
 
     /** runtimeConfig.deviceID (capability), top-level deviceID (Multus), CNI_ARGS deviceID: all given must agree. */
-    private static String deviceId(ConfigFields f, ConfigFields rc, CniEnv env) {
+    private static String deviceId(JsonFields f, JsonFields rc, CniEnv env) {
         String chosen = null;
         String from = null;
         String[][] sources = {
@@ -103,7 +113,7 @@ public record NetConf(String cniVersion, String name, String type, AttachMode mo
         return chosen;
     }
 
-    private static MacAddress mac(ConfigFields rc, CniEnv env) {
+    private static MacAddress mac(JsonFields rc, CniEnv env) {
         String fromArgs = env.args().get("MAC");
         String fromRc = rc == null ? null : rc.string("mac");
         String field = fromArgs != null ? "CNI_ARGS MAC" : "runtimeConfig.mac";
@@ -119,12 +129,12 @@ public record NetConf(String cniVersion, String name, String type, AttachMode mo
         return mac;
     }
 
-    private static List<int[]> trunks(ConfigFields f) {
+    private static List<int[]> trunks(JsonFields f) {
         var out = new ArrayList<int[]>();
         List<?> list = f.list("trunk");
         if (list == null) return out;
         for (int i = 0; i < list.size(); i++) {
-            ConfigFields t = f.element("trunk", i);
+            JsonFields t = f.element("trunk", i);
             Integer id = t.integer("id", 0, 4094);
             Integer min = t.integer("minID", 0, 4094);
             Integer max = t.integer("maxID", 0, 4094);
@@ -135,18 +145,18 @@ public record NetConf(String cniVersion, String name, String type, AttachMode mo
         return out;
     }
 
-    private static Set<String> validAttachments(ConfigFields f) {
+    private static Set<String> validAttachments(JsonFields f) {
         List<?> list = f.list("cni.dev/valid-attachments");
         if (list == null) return Set.of();
         var keys = new java.util.HashSet<String>();
         for (int i = 0; i < list.size(); i++) {
-            ConfigFields a = f.element("cni.dev/valid-attachments", i);
+            JsonFields a = f.element("cni.dev/valid-attachments", i);
             keys.add(a.requiredString("containerID") + "-" + a.requiredString("ifname"));
         }
         return keys;
     }
 
-    private static Path absolutePath(ConfigFields f, String key) {
+    private static Path absolutePath(JsonFields f, String key) {
         String s = f.string(key);
         if (s == null) return null;
         Path p = Path.of(s);

@@ -44,7 +44,7 @@ class SamplesTest {
             // A vDPA network needs a device from the device plugin; vhost-user needs none and must not ask for one.
             boolean vdpa = conf.mode() != AttachMode.VHOST_USER;
             assertEquals(vdpa, nad.at("/metadata/annotations").has(RESOURCE), e.getKey() + ": " + RESOURCE);
-            Map<String, Object> capabilities = new ConfigFields("", conf.raw()).rawObject("capabilities");
+            Map<String, Object> capabilities = io.vhostpath.text.JsonFields.root(conf.raw()).rawObject("capabilities");
             assertEquals(vdpa, Boolean.TRUE.equals(capabilities.get("deviceID")), e.getKey() + ": the deviceID capability");
         }
     }
