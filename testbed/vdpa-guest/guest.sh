@@ -66,13 +66,25 @@ build_simulator() {
     fail "module build: $(tail -n 20 "$src/build.log")"
 }
 
-# Modules the guest loads, in order (dependencies first): 9p for the shared root, then the vDPA stack.
+build_netdevsim() {
+  current="build netdevsim"
+  [[ -f $CACHE/nsim/netdevsim.ko ]] && return
+  step "building netdevsim out of tree against linux-headers-$ABI (simulated SR-IOV PF, devlink, VF representors)"
+  local src=$CACHE/nsim
+  rm -rf "$src" && mkdir -p "$src"
+  tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$src" --strip-components=3 --wildcards '*/drivers/net/netdevsim/*'
+  make -s -C "/usr/src/linux-headers-$ABI" M="$src" CONFIG_NETDEVSIM=m CC=gcc-12 modules >"$src/build.log" 2>&1 ||
+    fail "netdevsim build: $(tail -n 20 "$src/build.log")"
+}
+
+# Modules the guest loads, in order (dependencies first): 9p for the shared root, then the vDPA stack, then
+# netdevsim (needs psample) for the node agent's SR-IOV and devlink tests.
 MODULES=(netfs 9pnet 9pnet_virtio 9p vhost_iotlb irqbypass vhost vdpa vhost_vdpa vringh vdpa_sim vdpa_sim_net
-         failover net_failover virtio_net virtio_vdpa)
+         failover net_failover virtio_net virtio_vdpa psample netdevsim)
 
 build_initramfs() {
   current="build initramfs"
-  [[ -f $CACHE/initrd.cpio.gz && $CACHE/initrd.cpio.gz -nt $here/init ]] && return
+  [[ -f $CACHE/initrd.cpio.gz && $CACHE/initrd.cpio.gz -nt $here/init && $CACHE/initrd.cpio.gz -nt $here/guest.sh ]] && return
   step "building the initramfs (busybox + ${#MODULES[@]} modules)"
   local root=$CACHE/initramfs moddir=$CACHE/kernel/lib/modules/$ABI
   rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,mnt/root,modules}
@@ -80,6 +92,7 @@ build_initramfs() {
   for m in "${MODULES[@]}"; do
     local f
     if [[ -f $CACHE/sim/$m.ko ]]; then f=$CACHE/sim/$m.ko
+    elif [[ -f $CACHE/nsim/$m.ko ]]; then f=$CACHE/nsim/$m.ko
     else f=$(find "$moddir/kernel" -name "$m.ko*" | head -1); fi
     [[ -n $f ]] || fail "module $m not found in linux-image-$ABI"
     case $f in
@@ -98,6 +111,7 @@ prepare() {
   install_packages
   fetch_kernel
   build_simulator
+  build_netdevsim
   build_initramfs
   current=done
 }

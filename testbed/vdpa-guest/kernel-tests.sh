@@ -8,8 +8,9 @@ java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 export JAVA_TOOL_OPTIONS="-Xint"
 control=vhost-vdpa/control/target
 cni=secondary-cni/target
+node=sriov-extension/node-agent/target
 echo "guest: linux $(uname -r), vdpa modules: $(ls /sys/bus/vdpa/drivers | tr '\n' ' ')"
 "$java" --enable-native-access=ALL-UNNAMED -jar "$control"/junit-platform-console-standalone.jar execute \
   --disable-banner --disable-ansi-colors --details=tree --include-tag=kernel \
-  --class-path "$control/classes:$control/test-classes:$cni/classes:$cni/test-classes:$(cat "$control/kernel-test.classpath"):$(cat "$cni/kernel-test.classpath")" \
-  --scan-class-path "$control/test-classes:$cni/test-classes" --reports-dir /run/vp/results
+  --class-path "$control/classes:$control/test-classes:$cni/classes:$cni/test-classes:$node/classes:$node/test-classes:$(cat "$control/kernel-test.classpath"):$(cat "$cni/kernel-test.classpath"):$(cat "$node/kernel-test.classpath")" \
+  --scan-class-path "$control/test-classes:$cni/test-classes:$node/test-classes" --reports-dir /run/vp/results
