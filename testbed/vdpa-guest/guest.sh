@@ -72,7 +72,7 @@ build_netdevsim() {
   step "building netdevsim out of tree against linux-headers-$ABI (simulated SR-IOV PF, devlink, VF representors)"
   local src=$CACHE/nsim
   rm -rf "$src" && mkdir -p "$src"
-  tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$src" --strip-components=3 --wildcards '*/drivers/net/netdevsim/*'
+  tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$src" --strip-components=4 --wildcards '*/drivers/net/netdevsim/*'
   make -s -C "/usr/src/linux-headers-$ABI" M="$src" CONFIG_NETDEVSIM=m CC=gcc-12 modules >"$src/build.log" 2>&1 ||
     fail "netdevsim build: $(tail -n 20 "$src/build.log")"
 }
