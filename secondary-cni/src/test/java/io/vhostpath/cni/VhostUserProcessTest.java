@@ -41,7 +41,10 @@ class VhostUserProcessTest {
                 "openvswitch-switch-dpdk or containernetworking-plugins not installed: run scripts/setup.sh");
         ovs = OvsTestbed.start(Files.createDirectories(dir.resolve("ovs")), true);
         ovs.vsctl("add-br", "br-vu", "--", "set", "Bridge", "br-vu", "datapath_type=netdev");
-        for (String pod : List.of("a", "b")) ovs.run("ip", "netns", "add", NS + pod);
+        for (String pod : List.of("a", "b")) {
+            ovs.run("ip", "netns", "add", NS + pod);
+            ovs.run("ip", "-n", NS + pod, "link", "set", "lo", "up"); // the worker's metrics listen on the pod's loopback
+        }
     }
 
     @AfterAll
@@ -64,6 +67,63 @@ class VhostUserProcessTest {
         return dir.resolve("devinfo/vu-net-" + pod + ".json");
     }
 
+    static final String A_STATS = "127.0.0.1:9471";
+    static final String B_STATS = "127.0.0.1:9472";
+    /**
+     * A worker's /stats, retried while it starts. The worker listens on its pod's loopback, so the request is made
+     * from inside that network namespace (a socket belongs to the namespace of the thread that creates it).
+     */
+    private static JsonNode stats(String address, Process worker) throws Exception {
+        String pod = address.equals(A_STATS) ? "a" : "b";
+        int port = Integer.parseInt(address.substring(address.indexOf(':') + 1));
+        Exception last = null;
+        for (int i = 0; i < 600 && worker.isAlive(); i++) {
+            try (var ns = io.vhostpath.net.NetworkNamespace.named(NS + pod)) {
+                String body = ns.call(() -> {
+                    try (var socket = new java.net.Socket("127.0.0.1", port)) {
+                        socket.getOutputStream().write("GET /stats HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        return response.substring(response.indexOf("\r\n\r\n") + 4);
+                    }
+                });
+                return JSON.readTree(body);
+            } catch (RuntimeException | java.io.IOException e) {
+                last = e;
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("no /stats from " + address + " in " + NS + pod + ": " + last);
+    }
+
+    /** A /stats sampled after this call began: the worker refreshes it every interval, so wait for a newer one. */
+    private static JsonNode freshStats(String address, Process worker) throws Exception {
+        double seen = stats(address, worker).get("elapsed_seconds").asDouble();
+        for (int i = 0; i < 600; i++) {
+            JsonNode s = stats(address, worker);
+            if (s.get("elapsed_seconds").asDouble() > seen) return s;
+            Thread.sleep(50);
+        }
+        throw new AssertionError(address + "'s /stats stopped changing");
+    }
+
+    private static JsonNode port(JsonNode stats) {
+        return stats.get("ports").get(0);
+    }
+
+    /** SIGINT, as Ctrl-C; the worker writes its summary and exits 0. */
+    private static void stop(Process worker) throws Exception {
+        new ProcessBuilder("kill", "-INT", Long.toString(worker.pid())).start().waitFor();
+        assertTrue(worker.waitFor(60, TimeUnit.SECONDS), "the worker stopped on SIGINT");
+    }
+
+    private String logs() {
+        try {
+            return Files.readString(dir.resolve("worker-a.log")) + Files.readString(dir.resolve("worker-b.log"));
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
     private static JsonNode cni(String command, String pod) throws Exception {
         var pb = new ProcessBuilder(ROOT.resolve("bin/vhostpath-cni").toString());
         pb.environment().putAll(Map.of("CNI_COMMAND", command, "CNI_CONTAINERID", "pod" + pod + "0123456789abcdef", "CNI_IFNAME", "net1",
@@ -84,7 +144,7 @@ class VhostUserProcessTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 ROOT.resolve("vhost-vdpa/worker/target/vhostpath-worker.jar").toString(),
                 "--port", "vhost-user-server:" + socket, "--hugepages", "off", "--memory", "256", "--cpus", "1",
-                "--http", "off", "--stats-interval", "0", "--summary-json", summary.toString()));
+                "--stats-interval", "200ms", "--warmup", "0s", "--summary-json", summary.toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("worker-" + pod + ".log").toFile()).start();
     }
@@ -108,25 +168,41 @@ class VhostUserProcessTest {
             assertEquals("\"" + socket + "\"", ovs.vsctl("get", "Interface", port, "options:vhost-server-path"));
         }
 
-        Path rx = dir.resolve("b.json");
-        Path tx = dir.resolve("a.json");
-        // B counts from its start; A's window opens after 2 s, once OVS has enabled both ports' queues and learned the
-        // flow (the first packets of a path being set up may be dropped: that is not loss on the path).
-        Process b = worker("b", sockets.get("b"), rx, "--mode", "rxonly", "--warmup", "0s", "--duration", "14s");
-        Process a = worker("a", sockets.get("a"), tx, "--mode", "txonly", "--rate", "2000", "--warmup", "2s", "--duration", "7s");
-        assertTrue(a.waitFor(120, TimeUnit.SECONDS) && b.waitFor(120, TimeUnit.SECONDS));
-        JsonNode sent = JSON.readTree(tx.toFile());
-        JsonNode received = JSON.readTree(rx.toFile());
-        String logs = Files.readString(dir.resolve("worker-a.log")) + Files.readString(dir.resolve("worker-b.log"));
-        assertEquals(0, sent.get("exit_code").asInt(), logs);
-        assertEquals(0, received.get("exit_code").asInt(), logs);
-        long txPackets = sent.get("ports").get(0).get("tx_packets").asLong();
-        long rxPackets = received.get("ports").get(0).get("rx_packets").asLong();
-        System.out.println("vhost-user through OVS-DPDK: A sent " + txPackets + ", B received " + rxPackets + ", lost "
-                + received.get("ports").get(0).get("lost"));
-        assertTrue(txPackets > 5_000, sent::toString);
-        assertTrue(rxPackets >= txPackets, "B counts every probe A sent in A's window: " + received + " / " + sent);
-        assertEquals(0, received.get("ports").get(0).get("lost").asLong(), received::toString);
+        // Counted on the workers' live /stats once the path carries packets: B's count between two samples must cover
+        // every probe A sent between two later samples (a probe sent after A's first sample reaches B after B's).
+        // Packets A sends while OVS still enables its ports are dropped by OVS; that is set-up, not loss on the path.
+        Process b = worker("b", sockets.get("b"), dir.resolve("b.json"), "--mode", "rxonly", "--duration", "0", "--http", B_STATS);
+        Process a = worker("a", sockets.get("a"), dir.resolve("a.json"), "--mode", "txonly", "--rate", "2000", "--duration", "0",
+                "--http", A_STATS);
+        JsonNode received0 = null;
+        for (int i = 0; i < 1200 && (received0 == null || received0.get("rx_packets").asLong() == 0); i++) {
+            Thread.sleep(100);
+            received0 = port(stats(B_STATS, b));
+        }
+        assertTrue(received0.get("rx_packets").asLong() > 0, "no probe crossed OVS in 120 s: " + logs());
+        received0 = port(freshStats(B_STATS, b));
+        JsonNode sent0 = port(freshStats(A_STATS, a));
+        Thread.sleep(3000);
+        JsonNode sent1 = port(freshStats(A_STATS, a));
+        stop(a);
+        JsonNode received1 = port(freshStats(B_STATS, b));
+        for (JsonNode next = port(freshStats(B_STATS, b)); next.get("rx_packets").asLong() != received1.get("rx_packets").asLong();
+             next = port(freshStats(B_STATS, b))) {
+            received1 = next; // B drains what was in flight
+        }
+        stop(b);
+        long sent = sent1.get("tx_packets").asLong() - sent0.get("tx_packets").asLong();
+        long got = received1.get("rx_packets").asLong() - received0.get("rx_packets").asLong();
+        long lost = received1.get("lost").asLong() - received0.get("lost").asLong();
+        System.out.println("vhost-user through OVS-DPDK: A sent " + sent + " probes in 3 s, B received " + got + ", lost " + lost);
+        assertTrue(sent > 4_000, () -> "A sent " + sent + ": " + logs());
+        assertTrue(got >= sent, () -> "B counts every probe A sent: " + got + " of " + sent + "\n" + logs());
+        assertEquals(0, lost, "probes lost while the path carried");
+        for (String pod : List.of("a", "b")) {
+            JsonNode summary = JSON.readTree(dir.resolve(pod + ".json").toFile());
+            assertEquals(0, summary.get("exit_code").asInt(), this::logs);
+            assertEquals(0, summary.get("teardown").get("mbufs_in_use").asLong(), summary::toString);
+        }
 
         for (String pod : List.of("a", "b")) {
             cni("DEL", pod);
