@@ -21,7 +21,7 @@ CNI_JAR := secondary-cni/target/vhostpath-cni.jar
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-setup: ## install system packages (DPDK 22.11, testpmd) and reserve hugepages; idempotent
+setup: ## install system packages (DPDK 22.11, testpmd, OVS, OVN, CNI plugins, podman), hugepages; idempotent
 	@scripts/setup.sh
 
 check-jdk:
