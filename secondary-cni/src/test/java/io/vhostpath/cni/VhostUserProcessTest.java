@@ -175,22 +175,34 @@ class VhostUserProcessTest {
         Process a = worker("a", sockets.get("a"), dir.resolve("a.json"), "--mode", "txonly", "--rate", "2000", "--duration", "0",
                 "--http", A_STATS);
         JsonNode received0 = null;
-        for (int i = 0; i < 1200 && (received0 == null || received0.get("rx_packets").asLong() == 0); i++) {
-            Thread.sleep(100);
-            received0 = port(stats(B_STATS, b));
+        JsonNode sent0;
+        JsonNode sent1;
+        JsonNode received1;
+        try {
+            for (int i = 0; i < 1200 && (received0 == null || received0.get("rx_packets").asLong() == 0); i++) {
+                Thread.sleep(100);
+                received0 = port(stats(B_STATS, b));
+            }
+            assertTrue(received0.get("rx_packets").asLong() > 0, "no probe crossed OVS in 120 s: " + logs());
+            received0 = port(freshStats(B_STATS, b));
+            sent0 = port(freshStats(A_STATS, a));
+            Thread.sleep(3000);
+            sent1 = port(freshStats(A_STATS, a));
+            stop(a);
+            received1 = port(freshStats(B_STATS, b));
+            for (JsonNode next = port(freshStats(B_STATS, b)); next.get("rx_packets").asLong() != received1.get("rx_packets").asLong();
+                 next = port(freshStats(B_STATS, b))) {
+                received1 = next; // B drains what was in flight
+            }
+            stop(b);
+        } finally {
+            // A failed assertion must not leave two polling workers running for ever.
+            for (Process w : List.of(a, b)) {
+                if (!w.isAlive()) continue;
+                new ProcessBuilder("kill", "-INT", Long.toString(w.pid())).start().waitFor();
+                if (!w.waitFor(60, TimeUnit.SECONDS)) w.destroyForcibly();
+            }
         }
-        assertTrue(received0.get("rx_packets").asLong() > 0, "no probe crossed OVS in 120 s: " + logs());
-        received0 = port(freshStats(B_STATS, b));
-        JsonNode sent0 = port(freshStats(A_STATS, a));
-        Thread.sleep(3000);
-        JsonNode sent1 = port(freshStats(A_STATS, a));
-        stop(a);
-        JsonNode received1 = port(freshStats(B_STATS, b));
-        for (JsonNode next = port(freshStats(B_STATS, b)); next.get("rx_packets").asLong() != received1.get("rx_packets").asLong();
-             next = port(freshStats(B_STATS, b))) {
-            received1 = next; // B drains what was in flight
-        }
-        stop(b);
         long sent = sent1.get("tx_packets").asLong() - sent0.get("tx_packets").asLong();
         long got = received1.get("rx_packets").asLong() - received0.get("rx_packets").asLong();
         long lost = received1.get("lost").asLong() - received0.get("lost").asLong();
