@@ -107,13 +107,7 @@ public final class CniPlugin {
                             + h.containerId() + " as " + h.ifname() + " (network " + h.network() + ")");
                 });
                 target.checkFree();
-                var rollback = new Rollback(log);
-                try {
-                    return attachVdpa(target, rollback);
-                } catch (RuntimeException e) {
-                    rollback.undo(e);
-                    throw e;
-                }
+                return Rollback.onFailure(log, rollback -> attachVdpa(target, rollback));
             } catch (CniError e) {
                 throw e;
             } catch (Exception e) {
@@ -175,13 +169,7 @@ public final class CniPlugin {
                     log.line("ADD repeated: returning the stored result");
                     return again.get().result();
                 }
-                var rollback = new Rollback(log);
-                try {
-                    return attachVhostUser(rollback);
-                } catch (RuntimeException e) {
-                    rollback.undo(e);
-                    throw e;
-                }
+                return Rollback.onFailure(log, this::attachVhostUser);
             } catch (CniError e) {
                 throw e;
             } catch (Exception e) {

@@ -12,6 +12,22 @@ final class Rollback {
         this.log = log;
     }
 
+    /** A step that registers the undo of each thing it does. */
+    interface Steps<T> {
+        T run(Rollback rollback) throws Exception;
+    }
+
+    /** Runs {@code steps}; when one fails, undoes what the earlier ones did and rethrows. */
+    static <T> T onFailure(DebugLog log, Steps<T> steps) throws Exception {
+        var rollback = new Rollback(log);
+        try {
+            return steps.run(rollback);
+        } catch (Exception e) {
+            rollback.undo(e);
+            throw e;
+        }
+    }
+
     void add(String what, Runnable undo) {
         steps.push(() -> {
             log.line("rollback: " + what);
