@@ -62,8 +62,15 @@ build_simulator() {
     '*/drivers/vdpa/vdpa_sim/vdpa_sim.h' '*/drivers/vdpa/vdpa_sim/vdpa_sim_net.c'
   cp "$src/drivers/vhost/vringh.c" "$src/drivers/vdpa/vdpa_sim/"* "$src/"
   printf 'obj-m := vringh.o vdpa_sim.o vdpa_sim_net.o\n' > "$src/Kbuild"
-  make -s -C "/usr/src/linux-headers-$ABI" M="$src" CC=gcc-12 modules >"$src/build.log" 2>&1 ||
-    fail "module build: $(tail -n 20 "$src/build.log")"
+  kbuild "$src"
+}
+
+# Builds the modules whose sources are in $1 against the guest kernel's headers; extra make variables follow.
+kbuild() {
+  local src=$1
+  shift
+  make -s -C "/usr/src/linux-headers-$ABI" M="$src" CC=gcc-12 "$@" modules >"$src/build.log" 2>&1 ||
+    fail "module build in $src: $(tail -n 20 "$src/build.log")"
 }
 
 build_netdevsim() {
@@ -73,8 +80,7 @@ build_netdevsim() {
   local src=$CACHE/nsim
   rm -rf "$src" && mkdir -p "$src"
   tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$src" --strip-components=4 --wildcards '*/drivers/net/netdevsim/*'
-  make -s -C "/usr/src/linux-headers-$ABI" M="$src" CONFIG_NETDEVSIM=m CC=gcc-12 modules >"$src/build.log" 2>&1 ||
-    fail "netdevsim build: $(tail -n 20 "$src/build.log")"
+  kbuild "$src" CONFIG_NETDEVSIM=m
 }
 
 # Modules the guest loads, in order (dependencies first): 9p for the shared root, then the vDPA stack, then
