@@ -4,6 +4,7 @@ import io.vhostpath.net.MacAddress;
 import io.vhostpath.ovsdb.OvsSwitch;
 import io.vhostpath.ovsdb.OvsdbClient;
 import io.vhostpath.ovsdb.OvsdbException;
+import io.vhostpath.vdpa.DeviceInfo;
 import io.vhostpath.vdpa.ProvisionedDevice;
 import io.vhostpath.vdpa.ProvisioningException;
 import io.vhostpath.vdpa.VdpaProvisioner;
@@ -147,7 +148,7 @@ public final class CniPlugin {
                 rollback.add("unplug OVS port " + port, () -> ports.unplug(List.of(port)));
             }
             if (conf.deviceInfoFile() != null) {
-                DeviceInfoFile.write(conf.deviceInfoFile(), DeviceInfoFile.vdpa(target.device(), target.node().path(), target.pciAddress()));
+                DeviceInfoFile.write(conf.deviceInfoFile(), DeviceInfo.vdpa(target.device(), "vhost", target.node().path(), target.pciAddress()));
                 rollback.add("remove " + conf.deviceInfoFile(), () -> DeviceInfoFile.remove(conf.deviceInfoFile()));
             }
             store.save(new Attachment(env.containerId(), env.ifname(), conf.name(), env.netns(), conf.mode(), target.device(),
@@ -191,7 +192,7 @@ public final class CniPlugin {
             Map<String, Object> ipamResult = allocate(rollback);
             var result = Results.add(conf, env, mac, null, null, socket, ipamResult);
             if (conf.deviceInfoFile() != null) {
-                DeviceInfoFile.write(conf.deviceInfoFile(), DeviceInfoFile.vhostUser(socket));
+                DeviceInfoFile.write(conf.deviceInfoFile(), DeviceInfo.vhostUser(socket));
                 rollback.add("remove " + conf.deviceInfoFile(), () -> DeviceInfoFile.remove(conf.deviceInfoFile()));
             }
             store.save(new Attachment(env.containerId(), env.ifname(), conf.name(), env.netns(), conf.mode(), null, null, null,

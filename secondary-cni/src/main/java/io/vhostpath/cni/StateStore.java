@@ -1,5 +1,6 @@
 package io.vhostpath.cni;
 
+import io.vhostpath.text.AtomicFile;
 import io.vhostpath.text.Json;
 import io.vhostpath.text.JsonFormatException;
 import io.vhostpath.text.JsonReader;
@@ -7,18 +8,14 @@ import io.vhostpath.text.JsonReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -79,7 +76,7 @@ final class StateStore {
     void save(Attachment a) {
         try {
             Files.createDirectories(dir);
-            writeAtomically(file(a.key()), Json.writeIndented(a.toDocument()) + "\n", PosixFilePermissions.fromString("rw-------"));
+            AtomicFile.write(file(a.key()), Json.writeIndented(a.toDocument()) + "\n", PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
             throw new CniError(CniError.IO, "cannot write state file " + file(a.key()), e.getMessage());
         }
@@ -127,21 +124,6 @@ final class StateStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CniError(CniError.INTERNAL, "interrupted while waiting for " + f);
-        }
-    }
-
-    /** Writes {@code text} to {@code file} so that readers see the old file or the whole new one, never a part. */
-    static void writeAtomically(Path file, String text, Set<PosixFilePermission> mode) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-            ch.force(true);
-        }
-        Files.setPosixFilePermissions(tmp, mode);
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

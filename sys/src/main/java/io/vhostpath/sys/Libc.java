@@ -13,7 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The few libc calls vhostpath needs (socket(2), bind(2), send(2), recv(2), setsockopt(2),
- * open(2), close(2), ioctl(2), setns(2), sched_{get,set}affinity(2)), each returning its result with errno captured right after the
+ * open(2), write(2), close(2), ioctl(2), setns(2), sched_{get,set}affinity(2)), each returning its result with errno captured right after the
  * call. One holder for the whole repository's system calls.
  */
 public final class Libc {
@@ -21,6 +21,7 @@ public final class Libc {
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 02000000;
     public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
     public static final int O_RDWR = 2;
     /** {@code CLONE_NEWNET}: the namespace type of {@link #setns} for network namespaces. */
     public static final int CLONE_NEWNET = 0x40000000;
@@ -37,6 +38,7 @@ public final class Libc {
     private static final MethodHandle SEND = call("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECV = call("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle OPEN = call("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SIGNAL = call("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle SETNS = call("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -138,6 +140,23 @@ public final class Libc {
             return (int) check((int) OPEN.invokeExact(e.state, arena.allocateFrom(path), flags), e, "open", path);
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /**
+     * Writes {@code text} to the file in one write(2), as sysfs attributes need: the kernel's store function sees
+     * the whole value, and its error comes back as errno (EBUSY, EINVAL, ENOMEM ...), which {@link NativeError}
+     * carries. Java's file APIs keep only the strerror text.
+     */
+    public static void writeFile(String path, String text) {
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        try (var e = new Errno(); var arena = Arena.ofConfined()) {
+            var bytes = arena.allocateFrom(text);
+            check((long) WRITE.invokeExact(e.state, fd, bytes, bytes.byteSize() - 1), e, "write", "'" + text.strip() + "' to " + path);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            close(fd);
         }
     }
 

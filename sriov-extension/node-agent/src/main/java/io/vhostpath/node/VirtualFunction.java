@@ -1,0 +1,9 @@
+package io.vhostpath.node;
+
+/**
+ * One VF of a PF.
+ *
+ * @param pciAddress the VF's PCI address, or null when the VF is no PCI function (netdevsim)
+ * @param driver     the VF's bound driver, or null when unbound or not a PCI function
+ */
+public record VirtualFunction(int index, String pciAddress, String driver) {}
