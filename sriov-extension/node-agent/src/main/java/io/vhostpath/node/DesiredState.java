@@ -1,7 +1,7 @@
 package io.vhostpath.node;
 
 import io.vhostpath.node.NodePolicy.DeviceType;
-import io.vhostpath.node.NodePolicy.EswitchMode;
+import io.vhostpath.devlink.EswitchMode;
 import io.vhostpath.node.NodePolicy.MacPolicy;
 import io.vhostpath.node.NodePolicy.NicSelector;
 import io.vhostpath.node.NodePolicy.VdpaType;
@@ -71,9 +71,18 @@ public record DesiredState(String node, List<NodePolicy> policies) {
         MacPolicy mac = choice(p, "macPolicy", MacPolicy.class, MacPolicy.VF, problems);
         Integer mtu = field(problems, () -> p.integer("mtu", 68, 65535));
         Integer vqp = field(problems, () -> p.integer("maxVqPairs", 1, 0xffff));
+        String mgmt = field(problems, () -> p.string("vdpaMgmtDevice"));
+        if (mgmt != null) {
+            try {
+                io.vhostpath.vdpa.NewDevice.checkMgmtHandle(mgmt);
+            } catch (IllegalArgumentException e) {
+                problems.add("field '" + p.path("vdpaMgmtDevice") + "': " + e.getMessage());
+            }
+        }
+        if (mgmt != null && vdpa == null) problems.add("field '" + p.path("vdpaMgmtDevice") + "': only meaningful with vdpaType");
         NicSelector nic = nicSelector(p, problems);
         if (problems.size() > before) return null;
-        return new NodePolicy(name, resourceName, priority == null ? 99 : priority, numVfs, nic, deviceType, eswitch, vdpa, mtu, vqp, mac);
+        return new NodePolicy(name, resourceName, priority == null ? 99 : priority, numVfs, nic, deviceType, eswitch, vdpa, mtu, vqp, mac, mgmt);
     }
 
     private static NicSelector nicSelector(JsonFields p, List<String> problems) {

@@ -1,5 +1,7 @@
 package io.vhostpath.node;
 
+import io.vhostpath.devlink.EswitchMode;
+
 import java.util.List;
 
 /**
@@ -12,17 +14,17 @@ import java.util.List;
  * @param mtu          the VFs' and vDPA devices' MTU, or null to leave it
  * @param maxVqPairs   queue pairs per vDPA device, or null for the device's default
  * @param macPolicy    how vDPA devices get their MAC
+ * @param vdpaMgmtDevice a software management device (the kernel's {@code vdpasim_net}) for VFs that offer none of
+ *                       their own, or null: beyond upstream, for test beds whose VFs are not vDPA-capable
  */
 public record NodePolicy(String name, String resourceName, int priority, int numVfs, NicSelector nicSelector,
                          DeviceType deviceType, EswitchMode eswitchMode, VdpaType vdpaType, Integer mtu, Integer maxVqPairs,
-                         MacPolicy macPolicy) {
+                         MacPolicy macPolicy, String vdpaMgmtDevice) {
 
-    /** Which PFs the policy takes: any of the names, root devices, or vendor/device id pairs given. */
+    /** Which PFs the policy takes: those matching every criterion given (vendor, device id, root devices, names). */
     public record NicSelector(String vendor, String deviceId, List<String> rootDevices, List<PfName> pfNames) {}
 
     public enum DeviceType { NETDEVICE, VFIO_PCI }
-
-    public enum EswitchMode { LEGACY, SWITCHDEV }
 
     /** {@code vhost}: bound to vhost_vdpa, /dev/vhost-vdpa-N for userspace; {@code virtio}: a kernel netdev. */
     public enum VdpaType { VHOST, VIRTIO }

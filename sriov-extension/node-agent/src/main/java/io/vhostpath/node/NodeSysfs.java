@@ -83,7 +83,7 @@ public final class NodeSysfs {
         Path device = deviceDir(pf);
         var out = new ArrayList<VirtualFunction>();
         if (!pf.isPci()) {
-            for (int i = 0; i < pf.numVfs(); i++) out.add(new VirtualFunction(i, null, null));
+            for (int i = 0; i < pf.numVfs(); i++) out.add(new VirtualFunction(i, null, null, null));
             return out;
         }
         for (Path link : list(device)) {
@@ -92,7 +92,7 @@ public final class NodeSysfs {
             Path vf = real(link);
             Path driver = vf.resolve("driver");
             out.add(new VirtualFunction(Integer.parseInt(m.group(1)), vf.getFileName().toString(),
-                    Files.exists(driver) ? real(driver).getFileName().toString() : null));
+                    Files.exists(driver) ? real(driver).getFileName().toString() : null, mac(vf)));
         }
         out.sort(Comparator.comparingInt(VirtualFunction::index));
         return out;
@@ -111,15 +111,13 @@ public final class NodeSysfs {
         Libc.writeFile(sys.resolve("bus/pci/drivers_probe").toString(), vf.pciAddress());
     }
 
-    /** The MAC of a PCI VF's own netdev, if it has one. */
-    public Optional<String> vfMac(VirtualFunction vf) {
-        if (vf.pciAddress() == null) return Optional.empty();
-        Path net = sys.resolve("bus/pci/devices").resolve(vf.pciAddress()).resolve("net");
-        for (Path netdev : list(net)) {
+    /** The MAC of a PCI VF's own netdev, or null. */
+    private static String mac(Path vf) {
+        for (Path netdev : list(vf.resolve("net"))) {
             String mac = readOrNull(netdev.resolve("address"));
-            if (mac != null) return Optional.of(mac);
+            if (mac != null) return mac;
         }
-        return Optional.empty();
+        return null;
     }
 
     private Path deviceDir(PhysicalFunction pf) {

@@ -1,7 +1,7 @@
 package io.vhostpath.node;
 
 import io.vhostpath.node.NodePolicy.DeviceType;
-import io.vhostpath.node.NodePolicy.EswitchMode;
+import io.vhostpath.devlink.EswitchMode;
 import io.vhostpath.node.NodePolicy.MacPolicy;
 import io.vhostpath.node.NodePolicy.VdpaType;
 import org.junit.jupiter.api.Test;

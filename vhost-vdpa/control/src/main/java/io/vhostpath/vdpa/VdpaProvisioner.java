@@ -60,6 +60,12 @@ public final class VdpaProvisioner implements AutoCloseable {
         });
     }
 
+    /** The handles of every management device ({@code pci/0000:65:00.2}, {@code vdpasim_net}). */
+    public java.util.Set<String> managementDevices() {
+        return guarded("vdpa", () -> client.mgmtDevices().stream().map(MgmtDevice::handle)
+                .collect(Collectors.toCollection(java.util.TreeSet::new)));
+    }
+
     /** The device called {@code name}; {@link ProvisioningException.NotFound} when there is none. */
     public ProvisionedDevice get(String name) {
         return guarded(name, () -> describe(client.device(name), client.config(name)));
