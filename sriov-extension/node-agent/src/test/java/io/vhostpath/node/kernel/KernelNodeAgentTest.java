@@ -39,7 +39,7 @@ class KernelNodeAgentTest {
     private String pf;
 
     @BeforeEach
-    void node() throws Exception {
+    void freshDevices() throws Exception {
         deleteAllVdpaDevices();
         for (int id : new int[] {PF_ID, OTHER_ID}) {
             if (Files.exists(NSIM.resolve("devices/netdevsim" + id))) Files.writeString(NSIM.resolve("del_device"), Integer.toString(id));
