@@ -1,0 +1,56 @@
+package io.vhostpath.deviceplugin;
+
+import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/**
+ * gRPC over unix domain sockets, as kubelet and its device plugins speak it: one epoll event loop thread and one
+ * small executor shared by every server and channel of the process, so the thread count does not grow with the
+ * number of resources or kubelet restarts.
+ */
+public final class UnixGrpc implements AutoCloseable {
+    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+        var t = new Thread(r, "grpc-call");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Serves {@code service} on {@code socket}, replacing a stale socket file left there. */
+    public Server serve(Path socket, BindableService service) throws IOException {
+        Files.deleteIfExists(socket);
+        return NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(loop).workerEventLoopGroup(loop)
+                .executor(executor).addService(service).build().start();
+    }
+
+    public ManagedChannel connect(Path socket) {
+        return NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(loop).executor(executor).usePlaintext().build();
+    }
+
+    public Executor executor() {
+        return executor;
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownGracefully();
+        executor.shutdownNow();
+    }
+}
