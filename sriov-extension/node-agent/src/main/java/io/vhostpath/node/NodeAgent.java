@@ -108,7 +108,7 @@ public final class NodeAgent {
             case Step.RecordPf r -> owned.recordPf(r.pfHandle(), new OwnedState.PfRecord(r.pf().netdev(), r.numVfs(), r.eswitchMode()));
             case Step.SetNumVfs s -> sysfs.setNumVfs(s.pf(), s.numVfs());
             case Step.SetEswitchMode s -> devlink.setEswitchMode(s.pfHandle(), s.mode());
-            case Step.ProbeVfDriver p -> sysfs.probeDriver(p.vf());
+            case Step.BindVfDriver b -> sysfs.bindDriver(b.vf(), b.driver());
             case Step.CreateVdpa c -> {
                 owned.recordDevice(c.device().name(), c.pfHandle());
                 create(c, notes);

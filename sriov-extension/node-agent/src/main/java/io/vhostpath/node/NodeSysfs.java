@@ -106,9 +106,25 @@ public final class NodeSysfs {
         Libc.writeFile(deviceDir(pf).resolve("sriov_numvfs").toString(), Integer.toString(numVfs));
     }
 
-    /** Asks the PCI core to bind an unbound VF to its default driver ({@code drivers_probe}). */
-    public void probeDriver(VirtualFunction vf) {
+    /**
+     * Binds a PCI VF to {@code driver}, or with null to whichever driver the PCI core picks (the NIC's): unbind from
+     * the current one, set {@code driver_override} (cleared for the default), {@code drivers_probe}, and check.
+     */
+    public void bindDriver(VirtualFunction vf, String driver) {
+        Path dev = sys.resolve("bus/pci/devices").resolve(vf.pciAddress());
+        if (driver != null && !Files.isDirectory(sys.resolve("bus/pci/drivers").resolve(driver))) {
+            throw new NodeException("VF " + vf.pciAddress() + ": driver " + driver + " is not loaded (no " + sys.resolve("bus/pci/drivers")
+                    .resolve(driver) + "): modprobe " + driver);
+        }
+        if (Files.exists(dev.resolve("driver"))) Libc.writeFile(dev.resolve("driver/unbind").toString(), vf.pciAddress());
+        Libc.writeFile(dev.resolve("driver_override").toString(), driver == null ? "\n" : driver);
         Libc.writeFile(sys.resolve("bus/pci/drivers_probe").toString(), vf.pciAddress());
+        Path bound = dev.resolve("driver");
+        String now = Files.exists(bound) ? real(bound).getFileName().toString() : null;
+        if (now == null || (driver != null && !driver.equals(now))) {
+            throw new NodeException("VF " + vf.pciAddress() + ": asked for " + (driver == null ? "its default driver" : driver)
+                    + ", bound to " + (now == null ? "none" : now) + " after drivers_probe");
+        }
     }
 
     /** The MAC of a PCI VF's own netdev, or null. */

@@ -2,7 +2,7 @@ package io.vhostpath.node;
 
 import io.vhostpath.devlink.EswitchMode;
 import io.vhostpath.net.MacAddress;
-import io.vhostpath.node.NodePolicy.MacPolicy;
+import io.vhostpath.node.NodePolicy.DeviceType;
 import io.vhostpath.node.NodePolicy.VdpaType;
 import io.vhostpath.node.Observation.PfState;
 import io.vhostpath.vdpa.NewDevice;
@@ -22,6 +22,8 @@ import java.util.Set;
  * selects or the agent owns are ever named in a step; only devices the agent owns are deleted.
  */
 public final class Planner {
+    static final String VFIO_PCI = "vfio-pci";
+
     private Planner() {}
 
     public static List<Step> plan(String node, List<PfIntent> intents, Observation obs, OwnedState owned, List<Problem> problems) {
@@ -66,13 +68,14 @@ public final class Planner {
 
         for (VirtualFunction vf : st.vfs()) {
             NodePolicy policy = intent.policyOf(vf.index()).orElse(null);
-            if (policy == null || policy.vdpaType() == null) continue;
-            String name = DeviceNames.vdpa(pf, vf);
-            wanted.add(name);
-            if (vf.pciAddress() != null && vf.driver() == null) {
-                steps.add(new Step.ProbeVfDriver(pf, vf));
+            if (policy == null) continue;
+            if (vf.pciAddress() != null && !driverAsAsked(vf, policy)) {
+                steps.add(new Step.BindVfDriver(pf, vf, policy.deviceType() == DeviceType.VFIO_PCI ? VFIO_PCI : null));
                 continue;
             }
+            if (policy.vdpaType() == null) continue;
+            String name = DeviceNames.vdpa(pf, vf);
+            wanted.add(name);
             String mgmt = managementDevice(pf, vf, policy, obs, problems);
             if (mgmt == null) continue;
             var device = new NewDevice(name, mgmt, mac(node, name, vf, policy), policy.mtu(), policy.maxVqPairs());
@@ -93,6 +96,12 @@ public final class Planner {
             }
         }
         deleteOwnedDevices(handle, wanted, owned, steps);
+    }
+
+    /** vfio-pci for a vfio-pci policy; for a netdevice one, any driver but vfio-pci (the NIC's own). */
+    private static boolean driverAsAsked(VirtualFunction vf, NodePolicy policy) {
+        if (policy.deviceType() == DeviceType.VFIO_PCI) return VFIO_PCI.equals(vf.driver());
+        return vf.driver() != null && !vf.driver().equals(VFIO_PCI);
     }
 
     /** The kernel refuses a change between two non-zero counts (EBUSY): through 0. */

@@ -33,11 +33,16 @@ public sealed interface Step {
         public String toString() { return "devlink dev eswitch set " + pf.devlinkHandle() + " mode " + mode.iproute2Name(); }
     }
 
-    /** Binds an unbound PCI VF to its default driver, which offers its vDPA management device. */
-    record ProbeVfDriver(PhysicalFunction pf, VirtualFunction vf) implements Step {
+    /**
+     * Binds a PCI VF to {@code driver} ({@code vfio-pci}), or with null to its default driver (the NIC's, which
+     * offers the VF's vDPA management device), the SR-IOV operator's way: unbind, driver_override, probe.
+     */
+    record BindVfDriver(PhysicalFunction pf, VirtualFunction vf, String driver) implements Step {
         public String pfHandle() { return pf.devlinkHandle(); }
         public String subject() { return vf.pciAddress(); }
-        public String toString() { return "bind VF " + vf.index() + " (" + vf.pciAddress() + ") of " + pf + " to its default driver"; }
+        public String toString() {
+            return "bind VF " + vf.index() + " (" + vf.pciAddress() + ") of " + pf + " to " + (driver == null ? "its default driver" : driver);
+        }
     }
 
     /** Records the device as the agent's, then creates it and binds it. */

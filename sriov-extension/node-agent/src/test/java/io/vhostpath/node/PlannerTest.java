@@ -79,7 +79,7 @@ class PlannerTest {
                 case Step.RecordPf r -> owned.recordPf(r.pfHandle(), new OwnedState.PfRecord(r.pf().netdev(), r.numVfs(), r.eswitchMode()));
                 case Step.SetNumVfs n -> node.setVfs(n.pf().address(), n.numVfs());
                 case Step.SetEswitchMode m -> eswitch.put(m.pfHandle(), m.mode());
-                case Step.ProbeVfDriver p -> throw new AssertionError("not in these tests");
+                case Step.BindVfDriver b -> throw new AssertionError("not applied in these tests: " + b);
                 case Step.CreateVdpa c -> {
                     owned.recordDevice(c.device().name(), c.pfHandle());
                     vdpa.put(c.device().name(), bound(c.device().name(), c.device().mgmtDevice(), c.device().mac(), c.device().mtu()));
@@ -197,6 +197,20 @@ class PlannerTest {
                 VdpaDriver.VIRTIO_VDPA, new ProvisionedDevice.Netdev("eth9")));
         assertEquals(List.of("bind vdpa device vdpa:0000:65:00.2 to vhost_vdpa",
                 "bind VF 1 (0000:65:00.3) of ens1f0 (pci/0000:65:00.0) to its default driver"), described(plan(desired(vhost("\"ens1f0\"", 2)))));
+    }
+
+    @Test
+    void vfs_of_a_vfio_policy_go_to_vfio_pci_and_of_a_netdevice_policy_away_from_it() {
+        node.setVfs(PF, 2);
+        String vfio = """
+                {"name": "dpdk", "resourceName": "vfio", "numVfs": 2, "deviceType": "vfio-pci", "nicSelector": {"pfNames": ["ens1f0#0-0"]}}""";
+        String plain = """
+                {"name": "kernel", "resourceName": "netdev", "numVfs": 2, "nicSelector": {"pfNames": ["ens1f0#1-1"]}}""";
+        assertEquals(List.of("bind VF 0 (0000:65:00.2) of ens1f0 (pci/0000:65:00.0) to vfio-pci"), described(plan(desired(vfio, plain))));
+        node.unbindVf(PF, 0);
+        node.unbindVf(PF, 1);
+        assertEquals(List.of("bind VF 0 (0000:65:00.2) of ens1f0 (pci/0000:65:00.0) to vfio-pci",
+                "bind VF 1 (0000:65:00.3) of ens1f0 (pci/0000:65:00.0) to its default driver"), described(plan(desired(vfio, plain))));
     }
 
     @Test

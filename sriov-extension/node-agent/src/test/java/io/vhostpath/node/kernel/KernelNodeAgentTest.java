@@ -2,6 +2,12 @@ package io.vhostpath.node.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vhostpath.devlink.Devlink;
+import io.vhostpath.node.DesiredState;
+import io.vhostpath.node.NodeAgent;
+import io.vhostpath.node.NodeSysfs;
+import io.vhostpath.node.OwnedState;
+import io.vhostpath.vdpa.VdpaProvisioner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -237,6 +243,38 @@ class KernelNodeAgentTest {
         JsonNode owned = JSON.readTree(Files.readString(tmp.resolve("state/owned.json")));
         assertEquals(0, owned.path("pfs").size(), owned.toString());
         assertEquals(0, owned.path("vdpaDevices").size(), owned.toString());
+    }
+
+    @Test
+    void hundreds_of_passes_in_one_process_hold_file_descriptors_threads_and_heap_steady() throws Exception {
+        DesiredState d = DesiredState.decode(Files.readString(desired(2, "")));
+        try (var devlink = Devlink.open(); var vdpa = VdpaProvisioner.system()) {
+            var agent = new NodeAgent(NodeSysfs.system(), devlink, vdpa, OwnedState.load(tmp.resolve("soak/owned.json")), (n, s) -> { });
+            assertTrue(agent.reconcile(d).converged());
+            for (int i = 0; i < 10; i++) agent.reconcile(d); // warm up
+            System.gc();
+            long fds = openFds();
+            int threads = Thread.activeCount();
+            long heap = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+            int passes = 150;
+            for (int i = 0; i < passes; i++) {
+                var pass = agent.reconcile(d);
+                assertTrue(pass.converged() && pass.steps().isEmpty(), pass.toString());
+            }
+            System.gc();
+            long grown = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory() - heap;
+            System.out.println("node agent: " + passes + " idle passes: fds " + fds + " -> " + openFds() + ", threads " + threads + " -> "
+                    + Thread.activeCount() + ", heap " + (grown >> 10) + " KiB after GC");
+            assertEquals(fds, openFds(), "no descriptor leaks per pass");
+            assertEquals(threads, Thread.activeCount());
+            assertTrue(grown < 8L << 20, "heap grew " + (grown >> 10) + " KiB");
+        }
+    }
+
+    private static long openFds() throws Exception {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
     }
 
     @Test
