@@ -69,12 +69,17 @@ class KernelWorkerTest {
         throw new AssertionError("no /stats from the worker: " + last + "\n" + Files.readString(log));
     }
 
-    /** A /stats document sampled after this call began: the worker refreshes it every interval, so wait for a newer one. */
-    private static JsonNode statsSampledFromNow(HttpClient http, Process w, Path log) throws Exception {
+    /**
+     * A /stats document sampled at least {@code laterSeconds} of the worker's time after the one current when this
+     * call began: the worker refreshes it every interval. Under TCG an interpreted worker's snapshot can trail the
+     * moment it is stamped by hundreds of milliseconds (seen: 416 probes at ~1 kpps), so the sample that must
+     * follow an event is taken well after it.
+     */
+    private static JsonNode statsSampledFromNow(HttpClient http, Process w, Path log, double laterSeconds) throws Exception {
         double seen = stats(http, w, log).get("elapsed_seconds").asDouble();
-        for (int i = 0; i < 600; i++) {
+        for (int i = 0; i < 1200; i++) {
             JsonNode s = stats(http, w, log);
-            if (s.get("elapsed_seconds").asDouble() > seen) return s;
+            if (s.get("elapsed_seconds").asDouble() > seen + laterSeconds) return s;
             Thread.sleep(50);
         }
         throw new AssertionError("the worker's /stats stopped changing\n" + Files.readString(log));
@@ -108,11 +113,10 @@ class KernelWorkerTest {
                 Thread.sleep(100);
             }
             assertTrue(before.get("rx_packets").asLong() > 0, () -> "no probe came back: " + log);
-            before = statsSampledFromNow(http, w, log).get("ports").get(0);
+            before = statsSampledFromNow(http, w, log, 0).get("ports").get(0);
             var rxq = vdpa.vstats("vdpa0", 0);
             var txq = vdpa.vstats("vdpa0", 1);
-            Thread.sleep(500);
-            JsonNode after = statsSampledFromNow(http, w, log).get("ports").get(0);
+            JsonNode after = statsSampledFromNow(http, w, log, 2.0).get("ports").get(0);
             // vdpa_sim_net's names: queue 0 is the driver's RX ("rx packets" delivered into it), queue 1 its TX.
             long simRx = counter(rxq.counters(), "rx packets");
             long simTx = counter(txq.counters(), "tx packets");
