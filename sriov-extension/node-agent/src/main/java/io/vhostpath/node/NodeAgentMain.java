@@ -51,6 +51,15 @@ public final class NodeAgentMain {
             out.flush();
             if (n == o.holdBefore()) hold(out, n);
         };
+        try {
+            DesiredState.decode(Files.readString(o.desired())); // a bad file is refused before the node is looked at
+        } catch (DesiredStateException e) {
+            err.println("vhostpath-node-agent: " + o.desired() + ": " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("vhostpath-node-agent: cannot read the desired state: " + e.getMessage());
+            return 2;
+        }
         try (var devlink = Devlink.open(); var vdpa = VdpaProvisioner.system()) {
             var agent = new NodeAgent(NodeSysfs.system(), devlink, vdpa, OwnedState.load(o.stateDir().resolve("owned.json")), hook);
             FileTime seen = null;
