@@ -53,7 +53,7 @@ test-repeat: setup check-jdk ## the Maven tiers ROUNDS times (10) on a clean clo
 kernel-test: setup check-jdk ## the real-kernel tier alone: vDPA simulator in a QEMU guest (first run fetches ~300 MB)
 	@scripts/kernel-test.sh
 
-kernel-bench: setup check-jdk ## vDPA control in the guest: library vs vdpa processes + shell sysfs writes
+kernel-bench: setup check-jdk ## in the guest: vDPA control and node provisioning vs vdpa/devlink processes + shell sysfs writes
 	@scripts/kernel-test.sh bench
 
 run: build ## the main job: the worker on virtio_user over vhost-user, served by testpmd (no hardware)

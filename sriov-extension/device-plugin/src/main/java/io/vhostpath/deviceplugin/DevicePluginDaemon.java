@@ -37,7 +37,7 @@ public final class DevicePluginDaemon implements AutoCloseable {
     private Object kubeletKey;
     private long nextRegistration;
 
-    public DevicePluginDaemon(String prefix, Supplier<DesiredState> desired, NodeSysfs node, VdpaSysfs vdpa,
+    DevicePluginDaemon(String prefix, Supplier<DesiredState> desired, NodeSysfs node, VdpaSysfs vdpa,
                               ResourcePlugin.Settings settings, PrintStream log) throws IOException {
         this.prefix = prefix;
         this.desired = desired;

@@ -5,7 +5,6 @@ import io.vhostpath.node.NodePolicy.NicSelector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Which PFs of this node each policy takes, as the SR-IOV operator matches them: a PF matches a policy's
@@ -70,12 +69,5 @@ public final class Selection {
         if (!sel.rootDevices().isEmpty() && !sel.rootDevices().contains(pf.address())) return null;
         if (sel.pfNames().isEmpty()) return new PfName(pf.netdev(), -1, -1);
         return sel.pfNames().stream().filter(n -> n.netdev().equals(pf.netdev())).findFirst().orElse(null);
-    }
-
-    /** Policies by resource name, for the device plugin. */
-    public static Map<String, List<NodePolicy>> byResource(DesiredState desired) {
-        var out = new LinkedHashMap<String, List<NodePolicy>>();
-        for (NodePolicy p : desired.policies()) out.computeIfAbsent(p.resourceName(), k -> new ArrayList<>()).add(p);
-        return out;
     }
 }
