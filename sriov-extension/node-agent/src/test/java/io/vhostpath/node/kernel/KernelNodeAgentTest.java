@@ -124,7 +124,8 @@ class KernelNodeAgentTest {
         var reps = new ArrayList<String>();
         iproute2("devlink", "port", "show").path("port").properties().forEach(e -> {
             if (e.getKey().startsWith(HANDLE + "/") && e.getValue().path("flavour").asText().equals("pcivf")) {
-                reps.add("vf" + e.getValue().path("vfnum").asInt() + "=" + e.getValue().path("netdev").asText());
+                // a representor is a VF port with a netdev (its name is the kernel's choice, not checked)
+                reps.add("vf" + e.getValue().path("vfnum").asInt() + (e.getValue().path("netdev").asText().isEmpty() ? " without netdev" : ""));
             }
         });
         m.put("representors", reps.stream().sorted().toList());
@@ -151,7 +152,7 @@ class KernelNodeAgentTest {
         m.put("eswitch", "switchdev");
         m.put("numVfs", Integer.toString(numVfs));
         var reps = new ArrayList<String>();
-        for (int i = 0; i < numVfs; i++) reps.add("vf" + i + "=" + pf + "pf0vf" + i);
+        for (int i = 0; i < numVfs; i++) reps.add("vf" + i);
         m.put("representors", reps);
         var d = new TreeMap<String, String>();
         for (int i = 0; i < devices; i++) d.put("vdpa:netdevsim" + PF_ID + "-vf" + i, "vdpasim_net vhost_vdpa node");
@@ -163,15 +164,7 @@ class KernelNodeAgentTest {
     void converges_from_a_desired_state_file_and_a_second_run_changes_nothing() throws Exception {
         Outcome first = agent(desired(2, ""));
         assertEquals(0, first.exit(), first.out() + first.err());
-        Map<String, Object> after = node();
-        List<?> reps = (List<?>) after.get("representors");
-        assertEquals(2, reps.size(), after.toString());
-        assertTrue(reps.get(0).toString().startsWith("vf0="), reps.toString());
-        after.put("representors", ((List<?>) wanted(2, 2).get("representors")).stream().map(String::valueOf).toList());
-        assertEquals(wanted(2, 2).keySet(), after.keySet());
-        assertEquals(wanted(2, 2).get("vdpa"), after.get("vdpa"));
-        assertEquals("switchdev", after.get("eswitch"));
-        assertEquals("2", after.get("numVfs"));
+        assertEquals(wanted(2, 2), node());
         JsonNode st = status();
         assertEquals("True", st.path("conditions").path(0).path("status").asText(), st.toString());
         JsonNode vf0 = st.path("pfs").path(0).path("vfs").path(0);
@@ -243,6 +236,46 @@ class KernelNodeAgentTest {
         JsonNode owned = JSON.readTree(Files.readString(tmp.resolve("state/owned.json")));
         assertEquals(0, owned.path("pfs").size(), owned.toString());
         assertEquals(0, owned.path("vdpaDevices").size(), owned.toString());
+    }
+
+    @Test
+    void as_a_daemon_it_follows_the_desired_state_file_within_seconds() throws Exception {
+        Path d = tmp.resolve("daemon.json");
+        Files.copy(desired(2, ""), d);
+        Process p = new ProcessBuilder("bin/vhostpath-node-agent", "--desired-state", d.toString(), "--interval", "3600",
+                "--state-dir", tmp.resolve("state").toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
+        try {
+            awaitNode(wanted(2, 2), p);
+            long t0 = System.nanoTime();
+            Files.copy(desired(2, "#0-0"), d, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            awaitNode(wanted(2, 1), p);
+            System.out.println("node agent daemon: an edit of the desired state applied in " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms (interpreted JVM under TCG; interval 3600 s)");
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        }
+    }
+
+    /** Waits (up to 120 s) for the node to look as wanted, while the daemon runs. */
+    private void awaitNode(Map<String, Object> wanted, Process daemon) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Map<String, Object> now = null;
+        while (System.nanoTime() < deadline) {
+            assertTrue(daemon.isAlive(), () -> "the daemon exited: " + read(tmp.resolve("daemon.log")));
+            now = node();
+            if (now.equals(wanted)) return;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the node is " + now + ", wanted " + wanted + "; log: " + read(tmp.resolve("daemon.log")));
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     @Test
