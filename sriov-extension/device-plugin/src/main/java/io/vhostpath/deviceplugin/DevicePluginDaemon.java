@@ -34,7 +34,9 @@ public final class DevicePluginDaemon implements AutoCloseable {
     private final PrintStream log;
     private final UnixGrpc grpc = new UnixGrpc();
     private final Map<String, ResourcePlugin> plugins = new LinkedHashMap<>();
-    private Object kubeletKey;
+    private Object lastKubelet;
+    private boolean registered;
+    private int failures;
     private long nextRegistration;
 
     DevicePluginDaemon(String prefix, Supplier<DesiredState> desired, NodeSysfs node, VdpaSysfs vdpa,
@@ -90,18 +92,24 @@ public final class DevicePluginDaemon implements AutoCloseable {
             }
         }
         Object key = identity(kubeletSocket());
+        // A restarted kubelet recreates its socket and removes ours; either sign is enough (inodes get reused, and
+        // a poll may fall between the removal and the new socket).
+        boolean socketsGone = plugins.values().stream().anyMatch(p -> !Files.exists(p.socket()));
+        boolean kubeletNew = key != null && lastKubelet != null && !key.equals(lastKubelet);
+        if (socketsGone || kubeletNew) {
+            for (ResourcePlugin p : plugins.values()) p.serve(grpc);
+            registered = false;
+        }
         if (key == null) {
-            kubeletKey = null;
+            registered = false;
             return;
         }
-        // A restarted kubelet recreates its socket and removes ours; either sign is enough (inodes get reused).
-        boolean restarted = !key.equals(kubeletKey) || plugins.values().stream().anyMatch(p -> !Files.exists(p.socket()));
-        if (restarted && kubeletKey != null) {
-            for (ResourcePlugin p : plugins.values()) p.serve(grpc);
-        }
-        if ((restarted || added) && System.nanoTime() - nextRegistration >= 0) {
-            kubeletKey = registerAll() ? key : null;
-            if (kubeletKey == null) nextRegistration = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        lastKubelet = key;
+        if ((!registered || added) && System.nanoTime() - nextRegistration >= 0) {
+            registered = registerAll();
+            failures = registered ? 0 : failures + 1;
+            // kubelet may still be starting: try again soon, then less often
+            if (!registered) nextRegistration = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(5000, 100L * failures));
         }
     }
 
@@ -115,7 +123,7 @@ public final class DevicePluginDaemon implements AutoCloseable {
                     stub.withDeadlineAfter(5, TimeUnit.SECONDS).register(p.registration());
                     log.println("resource " + p.resource() + ": registered with kubelet as " + p.endpoint());
                 } catch (StatusRuntimeException e) {
-                    log.println("resource " + p.resource() + ": kubelet refused the registration: " + e.getStatus());
+                    if (failures % 20 == 0) log.println("resource " + p.resource() + ": registration failed (" + (failures + 1) + " so far): " + e.getStatus());
                     return false;
                 }
             }

@@ -24,6 +24,17 @@ import java.util.concurrent.Executors;
  * number of resources or kubelet restarts.
  */
 public final class UnixGrpc implements AutoCloseable {
+    /**
+     * gRPC asks every channel for SO_KEEPALIVE, which unix sockets do not have, and netty warns about it on each
+     * connection: a warning a day per kubelet call would bury the ones that matter.
+     */
+    private static final java.util.logging.Logger BOOTSTRAP = java.util.logging.Logger.getLogger(
+            "io.grpc.netty.shaded.io.netty.bootstrap"); // Bootstrap and ServerBootstrap log there
+
+    static {
+        BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
+    }
+
     private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
         var t = new Thread(r, "grpc-call");

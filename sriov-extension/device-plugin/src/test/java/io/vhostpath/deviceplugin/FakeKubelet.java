@@ -44,12 +44,16 @@ final class FakeKubelet implements AutoCloseable {
         });
     }
 
-    /** A kubelet restart: the registration server goes, kubelet removes every socket in the directory, and comes back. */
-    void restart() throws Exception {
+    /**
+     * A kubelet restart: the registration server goes, kubelet removes every socket in the directory, stays down for
+     * {@code downMillis}, and comes back.
+     */
+    void restart(long downMillis) throws Exception {
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         try (var s = Files.newDirectoryStream(dir, "*.sock")) {
             for (Path p : s) Files.delete(p);
         }
+        Thread.sleep(downMillis);
         start();
     }
 
