@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * The agent's report after a pass, shaped like a Kubernetes status (conditions with type, status, reason, message)
- * so that the per-node resource can carry it as it is: the PFs the desired state selects or the agent owns, their
- * VFs with representor and vDPA device, the steps run, and every problem with its subject and errno.
+ * so that the per-node resource can carry it as it is: every SR-IOV PF of the node (the NIC inventory a controller
+ * matches policies against), whether the desired state selects it and the agent owns it, their VFs with
+ * representor and vDPA device, the steps run, and every problem with its subject and errno.
  */
 public final class NodeStatus {
     private NodeStatus() {}
@@ -38,12 +39,9 @@ public final class NodeStatus {
             problems.add(m);
         }
         doc.put("problems", problems);
-        var selected = new java.util.HashSet<String>();
-        pass.intents().forEach(i -> selected.add(i.pf().devlinkHandle()));
         var pfs = new ArrayList<Map<String, Object>>();
         for (PfState st : pass.observed().pfs()) {
             String handle = st.pf().devlinkHandle();
-            if (!selected.contains(handle) && !owned.ownsPf(handle)) continue;
             PfIntent intent = pass.intents().stream().filter(i -> i.pf().devlinkHandle().equals(handle)).findFirst().orElse(null);
             pfs.add(pf(st, intent, pass.observed(), owned));
         }
@@ -56,6 +54,8 @@ public final class NodeStatus {
         var m = new LinkedHashMap<String, Object>();
         m.put("netdev", pf.netdev());
         m.put("devlink", pf.devlinkHandle());
+        m.put("address", pf.address());
+        m.put("selected", intent != null);
         if (pf.vendor() != null) m.put("vendor", pf.vendor());
         if (pf.deviceId() != null) m.put("deviceID", pf.deviceId());
         if (pf.totalVfs() != null) m.put("totalVfs", pf.totalVfs());

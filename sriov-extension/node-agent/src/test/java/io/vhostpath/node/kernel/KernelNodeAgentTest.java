@@ -167,7 +167,10 @@ class KernelNodeAgentTest {
         assertEquals(wanted(2, 2), node());
         JsonNode st = status();
         assertEquals("True", st.path("conditions").path(0).path("status").asText(), st.toString());
-        JsonNode vf0 = st.path("pfs").path(0).path("vfs").path(0);
+        JsonNode mine = null;
+        for (JsonNode p : st.path("pfs")) if (p.path("netdev").asText().equals(pf)) mine = p;
+        assertTrue(mine != null && mine.path("selected").asBoolean(), st.toString());
+        JsonNode vf0 = mine.path("vfs").path(0);
         assertTrue(vf0.path("vdpaDevice").path("path").asText().startsWith("/dev/vhost-vdpa-"), st.toString());
         assertFalse(vf0.path("representor").asText().isEmpty(), st.toString());
         assertEquals("vdpa_sim", vf0.path("resourceName").asText());
