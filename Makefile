@@ -16,7 +16,7 @@ ARGS ?=
 CNI_BIN_DIR ?= /opt/cni/bin
 CNI_JAR := secondary-cni/target/vhostpath-cni.jar
 
-.PHONY: help setup check-jdk build test test-repeat kernel-test kernel-bench run bench micro install-cni bench-cni clean
+.PHONY: help setup check-jdk build crds test test-repeat kernel-test kernel-bench run bench micro install-cni bench-cni clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,6 +52,10 @@ test-repeat: setup check-jdk ## the Maven tiers ROUNDS times (10) on a clean clo
 
 kernel-test: setup check-jdk ## the real-kernel tier alone: vDPA simulator in a QEMU guest (first run fetches ~300 MB)
 	@scripts/kernel-test.sh
+
+crds: check-jdk ## regenerate the CRDs from the controller's Java types into samples/deploy/crds
+	$(MVN) -q -pl sriov-extension/controller -am -DskipTests process-classes
+	cp sriov-extension/controller/target/classes/META-INF/fabric8/*.yml samples/deploy/crds/
 
 kernel-bench: setup check-jdk ## in the guest: vDPA control and node provisioning vs vdpa/devlink processes + shell sysfs writes
 	@scripts/kernel-test.sh bench
