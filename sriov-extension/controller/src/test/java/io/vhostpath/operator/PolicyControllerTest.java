@@ -159,6 +159,28 @@ class PolicyControllerTest {
     }
 
     @Test
+    void a_node_state_someone_else_keeps_rewriting_is_put_back_conflicts_and_all() {
+        client.resource(node("w1", Map.of())).create();
+        client.resource(vhost("mine", 10, 2, "ens1f0")).create();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of("vhostpath/mine"), policiesOn("w1")));
+        int refused = 0;
+        for (int i = 0; i < 30; i++) {
+            try {
+                client.resources(VhostVdpaNodeState.class).withName("w1").edit(s -> {
+                    s.getSpec().policies = List.of();
+                    return s;
+                });
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                assertEquals(409, e.getCode(), e.getMessage()); // the controller wrote between our read and our write
+                refused++;
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of("vhostpath/mine"), policiesOn("w1")));
+        System.out.println("controller: 30 foreign rewrites of a node state undone; 409s: controller " + controller.conflicts()
+                + ", the other writer " + refused);
+    }
+
+    @Test
     void problems_are_conditions_on_the_policy() {
         client.resource(node("w1", Map.of())).create();
         client.resource(vhost("first", 10, 8, "ens1f0")).create();

@@ -56,7 +56,9 @@ public final class PolicyController implements AutoCloseable {
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile boolean started;
     private final AtomicLong writes = new AtomicLong();
+    private final Echoes echoes = new Echoes();
     private final AtomicLong rounds = new AtomicLong();
+    private final AtomicLong conflicts = new AtomicLong();
     private SharedIndexInformer<VhostVdpaNodePolicy> policies;
     private SharedIndexInformer<Node> nodes;
     private SharedIndexInformer<VhostVdpaNodeState> states;
@@ -95,6 +97,11 @@ public final class PolicyController implements AutoCloseable {
         return rounds.get();
     }
 
+    /** Writes refused with 409 (another writer was first), each retried from fresh caches. */
+    public long conflicts() {
+        return conflicts.get();
+    }
+
     private void schedule() {
         if (started && pending.compareAndSet(false, true)) loop.schedule(this::round, 50, TimeUnit.MILLISECONDS);
     }
@@ -106,6 +113,7 @@ public final class PolicyController implements AutoCloseable {
             reconcile();
         } catch (KubernetesClientException e) {
             // 409 (a writer raced us) or the API server away: the next round starts from fresh caches
+            if (e.getCode() == 409) conflicts.incrementAndGet();
             loop.schedule(this::schedule, e.getCode() == 409 ? 100 : 2000, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             System.err.println("vhostpath-controller: reconcile failed, retrying: " + e);
@@ -118,12 +126,13 @@ public final class PolicyController implements AutoCloseable {
         List<VhostVdpaNodeState> ss = states.getStore().list();
         for (VhostVdpaNodePolicy p : ps) {
             var finalizers = p.getMetadata().getFinalizers();
-            if (p.getMetadata().getDeletionTimestamp() == null && (finalizers == null || !finalizers.contains(FINALIZER))) {
+            if (p.getMetadata().getDeletionTimestamp() == null && (finalizers == null || !finalizers.contains(FINALIZER))
+                    && !echoes.awaiting("policy/" + NodeStates.key(p), p)) {
                 client.resource(p).edit(x -> {
                     x.addFinalizer(FINALIZER);
                     return x;
                 });
-                writes.incrementAndGet();
+                wrote("policy/" + NodeStates.key(p), p);
             }
         }
         var byNode = new HashMap<String, VhostVdpaNodeState>();
@@ -143,18 +152,25 @@ public final class PolicyController implements AutoCloseable {
     }
 
     private void applyNodeState(String node, NodeStateSpec spec, VhostVdpaNodeState existing) {
+        String key = "state/" + node;
+        if (echoes.awaiting(key, existing)) return;
         if (existing == null) {
             var s = new VhostVdpaNodeState();
             s.setMetadata(new ObjectMetaBuilder().withName(node).build());
             s.setSpec(spec);
             client.resource(s).create();
-            writes.incrementAndGet();
+            wrote(key, null);
         } else if (!JSON.asJson(spec).equals(JSON.asJson(existing.getSpec()))) {
             var copy = JSON.clone(existing);
             copy.setSpec(spec);
             client.resource(copy).update(); // carries the cached resourceVersion: 409 if someone wrote since
-            writes.incrementAndGet();
+            wrote(key, existing);
         }
+    }
+
+    private void wrote(String key, io.fabric8.kubernetes.api.model.HasMetadata before) {
+        echoes.wrote(key, before);
+        writes.incrementAndGet();
     }
 
     private void applyPluginConfig(NodeStates.Result result) {
@@ -203,11 +219,11 @@ public final class PolicyController implements AutoCloseable {
                         ready + " of " + o.nodes().size() + " node(s) ready, " + devices + " device(s)", p, now),
                 condition("Degraded", !problems.isEmpty(), problems.isEmpty() ? "NoProblems" : "Problems",
                         problems.isEmpty() ? "" : String.join("; ", problems), p, now));
-        if (p.getStatus() != null && sameStatus(p.getStatus(), status)) return;
+        if (p.getStatus() != null && sameStatus(p.getStatus(), status) || echoes.awaiting("policy/" + NodeStates.key(p), p)) return;
         var copy = JSON.clone(p);
         copy.setStatus(status);
         client.resource(copy).updateStatus();
-        writes.incrementAndGet();
+        wrote("policy/" + NodeStates.key(p), p);
     }
 
     /** Conditions keep their transition time unless their status changes. */
@@ -243,12 +259,12 @@ public final class PolicyController implements AutoCloseable {
             if (lists || behind) waiting.add(s.getMetadata().getName());
         }
         var finalizers = p.getMetadata().getFinalizers();
-        if (!waiting.isEmpty() || finalizers == null || !finalizers.contains(FINALIZER)) return;
+        if (!waiting.isEmpty() || finalizers == null || !finalizers.contains(FINALIZER) || echoes.awaiting("policy/" + key, p)) return;
         client.resource(p).edit(x -> {
             x.removeFinalizer(FINALIZER);
             return x;
         });
-        writes.incrementAndGet();
+        wrote("policy/" + key, p);
     }
 
     @Override
