@@ -1,0 +1,62 @@
+package io.vhostpath.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.vhostpath.operator.reconciler.PolicyController;
+
+import java.net.InetAddress;
+import java.time.Duration;
+
+/**
+ * {@code vhostpath-controller}: the policy controller, one active replica at a time by a Lease in its namespace;
+ * a replica that loses the lease exits so that it restarts as a follower with empty caches.
+ */
+public final class ControllerMain {
+    private ControllerMain() {}
+
+    public static void main(String[] args) throws Exception {
+        String namespace = System.getenv().getOrDefault("POD_NAMESPACE", "vhostpath");
+        long resync = 600_000;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--namespace" -> namespace = value(args, ++i);
+                case "--resync" -> resync = Long.parseLong(value(args, ++i)) * 1000;
+                default -> {
+                    System.err.println("vhostpath-controller: unknown argument '" + args[i] + "'\n"
+                            + "usage: vhostpath-controller [--namespace NS (POD_NAMESPACE)] [--resync SECONDS (600)]");
+                    System.exit(2);
+                }
+            }
+        }
+        String ns = namespace;
+        long resyncMillis = resync;
+        String identity = System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
+        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            var controller = new PolicyController(client, ns);
+            client.leaderElector().withConfig(new LeaderElectionConfigBuilder().withName("vhostpath-controller")
+                    .withLock(new LeaseLock(ns, "vhostpath-controller", identity))
+                    .withLeaseDuration(Duration.ofSeconds(15)).withRenewDeadline(Duration.ofSeconds(10)).withRetryPeriod(Duration.ofSeconds(2))
+                    .withLeaderCallbacks(new LeaderCallbacks(
+                            () -> {
+                                System.err.println("vhostpath-controller: " + identity + " leads; reconciling " + ns);
+                                controller.start(resyncMillis);
+                            },
+                            () -> {
+                                System.err.println("vhostpath-controller: " + identity + " lost the lease; exiting");
+                                System.exit(1);
+                            },
+                            leader -> System.err.println("vhostpath-controller: the leader is " + leader)))
+                    .withReleaseOnCancel().build()).build().run();
+        }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i < args.length) return args[i];
+        System.err.println("vhostpath-controller: " + args[i - 1] + " needs a value");
+        System.exit(2);
+        return null;
+    }
+}
