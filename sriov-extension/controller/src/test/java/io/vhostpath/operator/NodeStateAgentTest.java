@@ -30,14 +30,15 @@ class NodeStateAgentTest {
     @TempDir Path tmp;
 
     @Test
-    void it_reports_each_generation_it_saw_with_a_ready_condition() {
+    void it_reports_each_generation_it_saw_with_a_ready_condition() throws Exception {
         var state = new VhostVdpaNodeState();
         state.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("w1").build());
         state.setSpec(new NodeStateSpec());
         state.getSpec().node = "w1";
         state.getSpec().policies = List.of(NodeStatesEntries.vhost("vhostpath/a", "ens9f0"));
         client.resource(state).create();
-        try (var agent = new NodeStateAgent(client, "w1", () -> NodeStateAgentMain.session(tmp.resolve("owned.json"))).start(60_000)) {
+        try (var agent = new NodeStateAgent(client, "w1", () -> NodeStateAgentMain.session(tmp.resolve("owned.json")),
+                tmp.resolve("desired-state.json")).start(60_000)) {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 var s = client.resources(VhostVdpaNodeState.class).withName("w1").get();
                 assertNotNull(s.getStatus(), "no status yet");
@@ -58,7 +59,8 @@ class NodeStateAgentTest {
             String error = client.resources(VhostVdpaNodeState.class).withName("w1").get().getStatus().lastError;
             System.out.println("node state agent on this host: " + error);
             assertTrue(error == null || !error.contains("owning thread"), "netlink used from its own thread: " + error);
-            assertTrue(NodeStates.document("w1", List.of()).contains("\"node\":\"w1\""));
+            assertEquals(NodeStates.document("w1", List.of()) + "\n", java.nio.file.Files.readString(tmp.resolve("desired-state.json")),
+                    "the spec in force, for the device plugin");
         }
     }
 }

@@ -39,6 +39,12 @@ public final class NodeStateAgent implements AutoCloseable {
      */
     public record Session(NodeAgent agent, OwnedState owned, AutoCloseable resources) {}
 
+    /**
+     * Where the spec in force is also written, as a desired-state file: the device plugin on the node reads it
+     * (it needs no API access), as it reads the file of a node without the controller.
+     */
+    private final java.nio.file.Path desiredFile;
+
     private final KubernetesClient client;
     private final String node;
     private final java.util.function.Supplier<Session> opener;
@@ -52,10 +58,11 @@ public final class NodeStateAgent implements AutoCloseable {
     private SharedIndexInformer<VhostVdpaNodeState> informer;
     private String lastStatus;
 
-    public NodeStateAgent(KubernetesClient client, String node, java.util.function.Supplier<Session> opener) {
+    public NodeStateAgent(KubernetesClient client, String node, java.util.function.Supplier<Session> opener, java.nio.file.Path desiredFile) {
         this.client = client;
         this.node = node;
         this.opener = opener;
+        this.desiredFile = desiredFile;
     }
 
     public NodeStateAgent start(long intervalMillis) {
@@ -83,6 +90,7 @@ public final class NodeStateAgent implements AutoCloseable {
         NodeStateStatus status;
         try {
             DesiredState desired = DesiredState.decode(document);
+            publish(document);
             if (session == null) session = opener.get();
             NodeAgent.Pass pass = session.agent().reconcile(desired);
             status = status(NodeStatus.document(desired, pass, session.owned(), Instant.now()));
@@ -102,6 +110,15 @@ public final class NodeStateAgent implements AutoCloseable {
             lastStatus = json;
         } catch (KubernetesClientException e) {
             loop.schedule(this::schedule, e.getCode() == 409 ? 100 : 5000, TimeUnit.MILLISECONDS); // newer spec, or no API server
+        }
+    }
+
+    private void publish(String document) {
+        try {
+            java.nio.file.Files.createDirectories(desiredFile.toAbsolutePath().getParent());
+            io.vhostpath.text.AtomicFile.write(desiredFile, document + "\n", java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (java.io.IOException e) {
+            System.err.println("vhostpath-node-agent: cannot write " + desiredFile + " for the device plugin: " + e.getMessage());
         }
     }
 

@@ -37,7 +37,8 @@ public final class NodeStateAgentMain {
             System.exit(2);
         }
         Path owned = stateDir.resolve("owned.json");
-        try (var client = new KubernetesClientBuilder().build(); var agent = new NodeStateAgent(client, node, () -> session(owned)).start(interval)) {
+        try (var client = new KubernetesClientBuilder().build(); var agent = new NodeStateAgent(client, node, () -> session(owned),
+                stateDir.resolve("desired-state.json")).start(interval)) {
             Thread.currentThread().join();
         }
     }
