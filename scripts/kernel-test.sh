@@ -5,12 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn=(mvn -B -q -Dstyle.color=never)
 # One reactor run, so that sibling modules (sys) resolve to their freshly built jars.
-"${mvn[@]}" package dependency:build-classpath -DskipTests -pl vhost-vdpa/control,vhost-vdpa/worker,secondary-cni,sriov-extension/node-agent,sriov-extension/device-plugin -am \
+"${mvn[@]}" package dependency:build-classpath -DskipTests -pl vhost-vdpa/control,vhost-vdpa/worker,secondary-cni,sriov-extension/node-agent,sriov-extension/device-plugin,sriov-extension/controller -am \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/kernel-test.classpath
 # Sibling modules' jars lie in this checkout, which the guest sees at another path when it is under /tmp:
 # make them relative to the checkout (the guest runs the tests from its root).
 sed -i "s|$(pwd)/||g" vhost-vdpa/control/target/kernel-test.classpath secondary-cni/target/kernel-test.classpath \
-  sriov-extension/node-agent/target/kernel-test.classpath sriov-extension/device-plugin/target/kernel-test.classpath
+  sriov-extension/node-agent/target/kernel-test.classpath sriov-extension/device-plugin/target/kernel-test.classpath \
+  sriov-extension/controller/target/kernel-test.classpath
 "${mvn[@]}" dependency:copy -pl vhost-vdpa/control -Dmdep.stripVersion=true -DoutputDirectory=target \
   -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1
 if [[ ${1:-} == bench ]]; then

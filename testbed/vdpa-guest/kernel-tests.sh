@@ -10,8 +10,9 @@ control=vhost-vdpa/control/target
 cni=secondary-cni/target
 node=sriov-extension/node-agent/target
 dp=sriov-extension/device-plugin/target
+op=sriov-extension/controller/target
 echo "guest: linux $(uname -r), vdpa modules: $(ls /sys/bus/vdpa/drivers | tr '\n' ' ')"
 "$java" --enable-native-access=ALL-UNNAMED -jar "$control"/junit-platform-console-standalone.jar execute \
   --disable-banner --disable-ansi-colors --details=tree --include-tag=kernel \
-  --class-path "$control/classes:$control/test-classes:$cni/classes:$cni/test-classes:$node/classes:$node/test-classes:$dp/classes:$dp/test-classes:$(cat "$control/kernel-test.classpath"):$(cat "$cni/kernel-test.classpath"):$(cat "$node/kernel-test.classpath"):$(cat "$dp/kernel-test.classpath")" \
-  --scan-class-path "$control/test-classes:$cni/test-classes:$node/test-classes:$dp/test-classes" --reports-dir /run/vp/results
+  --class-path "$control/classes:$control/test-classes:$cni/classes:$cni/test-classes:$node/classes:$node/test-classes:$dp/classes:$dp/test-classes:$op/classes:$op/test-classes:$(cat "$control/kernel-test.classpath"):$(cat "$cni/kernel-test.classpath"):$(cat "$node/kernel-test.classpath"):$(cat "$dp/kernel-test.classpath"):$(cat "$op/kernel-test.classpath")" \
+  --scan-class-path "$control/test-classes:$cni/test-classes:$node/test-classes:$dp/test-classes:$op/test-classes" --reports-dir /run/vp/results

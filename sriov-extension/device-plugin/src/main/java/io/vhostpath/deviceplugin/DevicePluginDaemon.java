@@ -30,7 +30,7 @@ public final class DevicePluginDaemon implements AutoCloseable {
     private final Supplier<DesiredState> desired;
     private final NodeSysfs node;
     private final VdpaSysfs vdpa;
-    private final ResourcePlugin.Settings settings;
+    private final PluginSettings settings;
     private final PrintStream log;
     private final UnixGrpc grpc = new UnixGrpc();
     private final Map<String, ResourcePlugin> plugins = new LinkedHashMap<>();
@@ -39,8 +39,8 @@ public final class DevicePluginDaemon implements AutoCloseable {
     private int failures;
     private long nextRegistration;
 
-    DevicePluginDaemon(String prefix, Supplier<DesiredState> desired, NodeSysfs node, VdpaSysfs vdpa,
-                              ResourcePlugin.Settings settings, PrintStream log) throws IOException {
+    public DevicePluginDaemon(String prefix, Supplier<DesiredState> desired, NodeSysfs node, VdpaSysfs vdpa,
+                              PluginSettings settings, PrintStream log) throws IOException {
         this.prefix = prefix;
         this.desired = desired;
         this.node = node;

@@ -73,7 +73,7 @@ public final class DevicePluginMain {
             return 2;
         }
         try (var daemon = new DevicePluginDaemon(prefix, source, new NodeSysfs(sys), new VdpaSysfs(sys, dev),
-                new ResourcePlugin.Settings(pluginDir, infoDir, cdiDir, preStart), log)) {
+                new PluginSettings(pluginDir, infoDir, cdiDir, preStart), log)) {
             while (true) {
                 try {
                     daemon.poll();

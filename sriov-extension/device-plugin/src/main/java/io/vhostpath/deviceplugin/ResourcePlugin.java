@@ -41,18 +41,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ResourcePlugin extends DevicePluginGrpc.DevicePluginImplBase {
     static final String API_VERSION = "v1beta1";
 
-    /** Where the plugin puts what it writes for pods, and what it offers kubelet. */
-    record Settings(Path pluginDir, Path deviceInfoDir, Path cdiDir, boolean preStartCheck) {}
-
     private final String resource;
     private final String name;
-    private final Settings settings;
+    private final PluginSettings settings;
     private final VdpaSysfs vdpa;
     private final Set<ServerCallStreamObserver<ListAndWatchResponse>> watchers = ConcurrentHashMap.newKeySet();
     private volatile Map<String, DeviceHealth> devices = Map.of();
     private Server server;
 
-    ResourcePlugin(String prefix, String name, Settings settings, VdpaSysfs vdpa) {
+    ResourcePlugin(String prefix, String name, PluginSettings settings, VdpaSysfs vdpa) {
         this.resource = prefix + "/" + name;
         this.name = name;
         this.settings = settings;

@@ -72,7 +72,7 @@ class DevicePluginTest {
                 {"node": "n", "policies": [{"name": "v", "resourceName": "vdpa_vhost", "numVfs": 2, "eSwitchMode": "switchdev",
                  "vdpaType": "vhost", "nicSelector": {"pfNames": ["ens1f0", "ens2f0"]}}]}""");
         daemon = new DevicePluginDaemon("vhostpath.io", () -> desired, node.sysfs(), new VdpaSysfs(node.sys, node.dev),
-                new ResourcePlugin.Settings(plugins, tmp.resolve("devinfo"), tmp.resolve("cdi"), true), new PrintStream(log, true));
+                new PluginSettings(plugins, tmp.resolve("devinfo"), tmp.resolve("cdi"), true), new PrintStream(log, true));
         poller = Executors.newSingleThreadScheduledExecutor();
         poller.scheduleWithFixedDelay(() -> {
             try {

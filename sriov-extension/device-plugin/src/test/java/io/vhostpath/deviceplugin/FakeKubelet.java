@@ -22,13 +22,13 @@ import java.util.concurrent.TimeUnit;
  * plugin's endpoint and follows its ListAndWatch stream. No kubelet can run here; this is the closest stand-in: the
  * wire protocol is kubelet's, its policy (admission, checkpoints) is not modelled.
  */
-final class FakeKubelet implements AutoCloseable {
+public final class FakeKubelet implements AutoCloseable {
     final Path dir;
     final BlockingQueue<RegisterRequest> registrations = new LinkedBlockingQueue<>();
     private final UnixGrpc grpc = new UnixGrpc();
     private Server server;
 
-    FakeKubelet(Path dir) throws IOException {
+    public FakeKubelet(Path dir) throws IOException {
         this.dir = dir;
         start();
     }
@@ -57,16 +57,16 @@ final class FakeKubelet implements AutoCloseable {
         start();
     }
 
-    RegisterRequest nextRegistration(long millis) throws InterruptedException {
+    public RegisterRequest nextRegistration(long millis) throws InterruptedException {
         return registrations.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    ManagedChannel dial(RegisterRequest r) {
+    public ManagedChannel dial(RegisterRequest r) {
         return grpc.connect(dir.resolve(r.getEndpoint()));
     }
 
     /** Follows the plugin's ListAndWatch, every list it sends into the queue. */
-    static BlockingQueue<ListAndWatchResponse> watch(ManagedChannel channel) {
+    public static BlockingQueue<ListAndWatchResponse> watch(ManagedChannel channel) {
         var lists = new LinkedBlockingQueue<ListAndWatchResponse>();
         DevicePluginGrpc.newStub(channel).listAndWatch(Empty.getDefaultInstance(), new StreamObserver<>() {
             public void onNext(ListAndWatchResponse r) { lists.add(r); }

@@ -68,7 +68,7 @@ class KernelDevicePluginTest {
         Path plugins = Files.createDirectories(tmp.resolve("device-plugins"));
         kubelet = new FakeKubelet(plugins);
         daemon = new DevicePluginDaemon("vhostpath.io", () -> desired, NodeSysfs.system(), VdpaSysfs.system(),
-                new ResourcePlugin.Settings(plugins, tmp.resolve("devinfo"), null, false), new PrintStream(log, true));
+                new PluginSettings(plugins, tmp.resolve("devinfo"), null, false), new PrintStream(log, true));
         poller = Executors.newSingleThreadScheduledExecutor();
         poller.scheduleWithFixedDelay(() -> {
             try {
