@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * wire protocol is kubelet's, its policy (admission, checkpoints) is not modelled.
  */
 public final class FakeKubelet implements AutoCloseable {
-    final Path dir;
+    public final Path dir;
     final BlockingQueue<RegisterRequest> registrations = new LinkedBlockingQueue<>();
     private final UnixGrpc grpc = new UnixGrpc();
     private Server server;

@@ -12,6 +12,7 @@ import io.vhostpath.node.DesiredState;
 import io.vhostpath.node.NodeAgent;
 import io.vhostpath.node.NodeSysfs;
 import io.vhostpath.node.OwnedState;
+import io.vhostpath.node.kernel.Netdevsim;
 import io.vhostpath.vdpa.VdpaProvisioner;
 import io.vhostpath.vdpa.sysfs.DeviceNode;
 import io.vhostpath.vdpa.sysfs.VdpaSysfs;
@@ -42,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("kernel")
 class KernelDevicePluginTest {
-    private static final Path NSIM = Path.of("/sys/bus/netdevsim");
     private static final int ID = 10;
     /** The guest runs interpreted under TCG (see kernel-tests.sh): slower than a node by far, so a looser bound here. */
     private static final long FLIP_BOUND_MS = 5000;
@@ -55,12 +55,7 @@ class KernelDevicePluginTest {
 
     @BeforeEach
     void provision() throws Exception {
-        if (Files.exists(NSIM.resolve("devices/netdevsim" + ID))) Files.writeString(NSIM.resolve("del_device"), Integer.toString(ID));
-        Files.writeString(NSIM.resolve("new_device"), ID + " 1");
-        String pf;
-        try (var s = Files.list(Path.of("/sys/devices/netdevsim" + ID + "/net"))) {
-            pf = s.map(p -> p.getFileName().toString()).sorted().findFirst().orElseThrow();
-        }
+        String pf = Netdevsim.fresh(ID);
         desired = DesiredState.decode("""
                 {"node": "guest", "policies": [{"name": "sim", "resourceName": "vdpa_sim", "numVfs": 2, "eSwitchMode": "switchdev",
                  "vdpaType": "vhost", "vdpaMgmtDevice": "vdpasim_net", "nicSelector": {"pfNames": ["%s"]}}]}""".formatted(pf));
@@ -95,7 +90,7 @@ class KernelDevicePluginTest {
         kubelet.close();
         desired = DesiredState.decode("{\"node\": \"guest\", \"policies\": []}");
         converge();
-        Files.writeString(NSIM.resolve("del_device"), Integer.toString(ID));
+        Netdevsim.remove(ID);
     }
 
     private ListAndWatchResponse until(BlockingQueue<ListAndWatchResponse> lists, String id, String health) throws Exception {

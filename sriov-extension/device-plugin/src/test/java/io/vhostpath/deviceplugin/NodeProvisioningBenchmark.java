@@ -6,6 +6,7 @@ import io.vhostpath.node.DesiredState;
 import io.vhostpath.node.NodeAgent;
 import io.vhostpath.node.NodeSysfs;
 import io.vhostpath.node.OwnedState;
+import io.vhostpath.node.kernel.Netdevsim;
 import io.vhostpath.vdpa.VdpaProvisioner;
 import io.vhostpath.vdpa.sysfs.VdpaSysfs;
 
@@ -25,16 +26,11 @@ import java.util.Locale;
  */
 public final class NodeProvisioningBenchmark {
     private static final int ID = 11;
-    private static final Path NSIM = Path.of("/sys/bus/netdevsim");
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        newPf(n);
-        String pf;
-        try (var s = Files.list(Path.of("/sys/devices/netdevsim" + ID + "/net"))) {
-            pf = s.map(p -> p.getFileName().toString()).sorted().findFirst().orElseThrow();
-        }
+        String pf = newPf(n);
         DesiredState desired = DesiredState.decode("""
                 {"node": "guest", "policies": [{"name": "bench", "resourceName": "bench", "numVfs": %d, "eSwitchMode": "switchdev",
                  "vdpaType": "vhost", "vdpaMgmtDevice": "vdpasim_net", "macPolicy": "random", "nicSelector": {"pfNames": ["%s"]}}]}"""
@@ -59,13 +55,13 @@ public final class NodeProvisioningBenchmark {
                 shellMs.add((System.nanoTime() - t1) / 1e6);
                 if (advertise(desired) != n) throw new IllegalStateException("the shell way left " + advertise(desired) + " healthy devices");
                 for (var d : vdpa.list()) vdpa.release(d.name());
-                Files.writeString(NSIM.resolve("devices/netdevsim" + ID + "/sriov_numvfs"), "0");
+                Files.writeString(Netdevsim.numVfs(ID), "0");
                 devlink.setEswitchMode("netdevsim/netdevsim" + ID, EswitchMode.LEGACY);
                 System.out.printf(Locale.ROOT, "round %d: node agent %.1f ms, devlink + vdpa + sh %.1f ms for %d VFs%n", r + 1,
                         agentMs.getLast(), shellMs.getLast(), n);
             }
         } finally {
-            Files.writeString(NSIM.resolve("del_device"), Integer.toString(ID));
+            Netdevsim.remove(ID);
         }
         double a = median(agentMs);
         double s = median(shellMs);
@@ -74,12 +70,12 @@ public final class NodeProvisioningBenchmark {
     }
 
     /** A netdevsim PF that allows {@code n} VFs (its default is 4; debugfs raises it). */
-    private static void newPf(int n) throws Exception {
-        if (Files.exists(NSIM.resolve("devices/netdevsim" + ID))) Files.writeString(NSIM.resolve("del_device"), Integer.toString(ID));
-        Files.writeString(NSIM.resolve("new_device"), ID + " 1");
+    private static String newPf(int n) throws Exception {
+        String pf = Netdevsim.fresh(ID);
         Path debug = Path.of("/sys/kernel/debug");
         if (!Files.exists(debug.resolve("netdevsim"))) run("mount", "-t", "debugfs", "debugfs", debug.toString());
         Files.writeString(debug.resolve("netdevsim/netdevsim" + ID + "/max_vfs"), Integer.toString(n));
+        return pf;
     }
 
     /** The device plugin's poll: the resource's devices and the health of each. */

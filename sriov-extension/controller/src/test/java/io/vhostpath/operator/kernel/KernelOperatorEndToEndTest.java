@@ -10,6 +10,7 @@ import io.vhostpath.deviceplugin.PluginSettings;
 import io.vhostpath.deviceplugin.api.ListAndWatchResponse;
 import io.vhostpath.node.DesiredState;
 import io.vhostpath.node.NodeSysfs;
+import io.vhostpath.node.kernel.Netdevsim;
 import io.vhostpath.operator.agent.NodeStateAgent;
 import io.vhostpath.operator.agent.NodeStateAgentMain;
 import io.vhostpath.operator.customresource.NicSelector;
@@ -48,7 +49,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("kernel")
 @EnableKubernetesMockClient(crud = true, https = false) // no certificate to generate in an interpreted JVM
 class KernelOperatorEndToEndTest {
-    private static final Path NSIM = Path.of("/sys/bus/netdevsim");
     private static final int ID = 12;
     private static final String NS = "vhostpath";
     private static final Duration SLOW = Duration.ofSeconds(180); // an interpreted JVM under TCG
@@ -57,12 +57,7 @@ class KernelOperatorEndToEndTest {
 
     @Test
     void a_policy_provisions_the_guest_and_its_deletion_unprovisions_it() throws Exception {
-        if (Files.exists(NSIM.resolve("devices/netdevsim" + ID))) Files.writeString(NSIM.resolve("del_device"), Integer.toString(ID));
-        Files.writeString(NSIM.resolve("new_device"), ID + " 1");
-        String pf;
-        try (var s = Files.list(Path.of("/sys/devices/netdevsim" + ID + "/net"))) {
-            pf = s.map(p -> p.getFileName().toString()).sorted().findFirst().orElseThrow();
-        }
+        String pf = Netdevsim.fresh(ID);
         client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         client.resource(new NodeBuilder().withNewMetadata().withName("guest").withLabels(Map.of("vhostpath.io/sriov", "true")).endMetadata().build()).create();
         var spec = new PolicySpec();
@@ -129,7 +124,7 @@ class KernelOperatorEndToEndTest {
                 s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("vdpa:netdevsim" + ID)).forEach(ours::add);
             }
             assertEquals(List.of(), ours, "the agent removed its devices before the finalizer went");
-            assertEquals("0", Files.readString(NSIM.resolve("devices/netdevsim" + ID + "/sriov_numvfs")).strip());
+            assertEquals("0", Files.readString(Netdevsim.numVfs(ID)).strip());
             System.out.println("guest end to end: policy deleted -> devices removed, finalizer released after " + (System.nanoTime() - t1) / 1_000_000 + " ms");
             channel.shutdownNow();
             poller.shutdownNow();
@@ -137,7 +132,7 @@ class KernelOperatorEndToEndTest {
             daemon.close();
         } finally {
             poller.shutdownNow();
-            Files.writeString(NSIM.resolve("del_device"), Integer.toString(ID));
+            Netdevsim.remove(ID);
         }
     }
 

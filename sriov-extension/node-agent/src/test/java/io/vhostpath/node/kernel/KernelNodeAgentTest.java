@@ -36,7 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("kernel")
 class KernelNodeAgentTest {
-    private static final Path NSIM = Path.of("/sys/bus/netdevsim");
     private static final int PF_ID = 8;
     private static final int OTHER_ID = 9;
     private static final String HANDLE = "netdevsim/netdevsim" + PF_ID;
@@ -44,26 +43,20 @@ class KernelNodeAgentTest {
     @TempDir Path tmp;
     private String pf;
 
+    private String other;
+
     @BeforeEach
     void freshDevices() throws Exception {
         deleteAllVdpaDevices();
-        for (int id : new int[] {PF_ID, OTHER_ID}) {
-            if (Files.exists(NSIM.resolve("devices/netdevsim" + id))) Files.writeString(NSIM.resolve("del_device"), Integer.toString(id));
-            Files.writeString(NSIM.resolve("new_device"), id + " 1");
-        }
-        pf = uplink(PF_ID);
+        pf = Netdevsim.fresh(PF_ID);
+        other = Netdevsim.fresh(OTHER_ID);
     }
 
     @AfterEach
     void clean() throws Exception {
         deleteAllVdpaDevices();
-        for (int id : new int[] {PF_ID, OTHER_ID}) Files.writeString(NSIM.resolve("del_device"), Integer.toString(id));
-    }
-
-    private static String uplink(int id) throws Exception {
-        try (var s = Files.list(Path.of("/sys/devices/netdevsim" + id + "/net"))) {
-            return s.map(p -> p.getFileName().toString()).sorted().findFirst().orElseThrow();
-        }
+        Netdevsim.remove(PF_ID);
+        Netdevsim.remove(OTHER_ID);
     }
 
     private static void deleteAllVdpaDevices() throws Exception {
@@ -120,7 +113,7 @@ class KernelNodeAgentTest {
     private Map<String, Object> node() throws Exception {
         var m = new TreeMap<String, Object>();
         m.put("eswitch", iproute2("devlink", "dev", "eswitch", "show", HANDLE).path("dev").path(HANDLE).path("mode").asText());
-        m.put("numVfs", Files.readString(NSIM.resolve("devices/netdevsim" + PF_ID + "/sriov_numvfs")).strip());
+        m.put("numVfs", Files.readString(Netdevsim.numVfs(PF_ID)).strip());
         var reps = new ArrayList<String>();
         iproute2("devlink", "port", "show").path("port").properties().forEach(e -> {
             if (e.getKey().startsWith(HANDLE + "/") && e.getValue().path("flavour").asText().equals("pcivf")) {
@@ -222,7 +215,7 @@ class KernelNodeAgentTest {
     void a_reduced_desired_state_removes_what_the_agent_owns_and_nothing_else() throws Exception {
         assertEquals(0, agent(desired(2, "")).exit());
         run("vdpa", "dev", "add", "name", "foreign0", "mgmtdev", "vdpasim_net");
-        Files.writeString(NSIM.resolve("devices/netdevsim" + OTHER_ID + "/sriov_numvfs"), "1");
+        Files.writeString(Netdevsim.numVfs(OTHER_ID), "1");
 
         Outcome narrower = agent(desired(2, "#0-0"));
         assertEquals(0, narrower.exit(), narrower.out() + narrower.err());
@@ -235,7 +228,7 @@ class KernelNodeAgentTest {
         assertEquals(List.of("foreign0"), ((Map<?, ?>) after.get("vdpa")).keySet().stream().map(String::valueOf).toList());
         assertEquals("legacy", after.get("eswitch"), "put back as found");
         assertEquals("0", after.get("numVfs"));
-        assertEquals("1", Files.readString(NSIM.resolve("devices/netdevsim" + OTHER_ID + "/sriov_numvfs")).strip(), "not the agent's PF");
+        assertEquals("1", Files.readString(Netdevsim.numVfs(OTHER_ID)).strip(), "not the agent's PF");
         JsonNode owned = JSON.readTree(Files.readString(tmp.resolve("state/owned.json")));
         assertEquals(0, owned.path("pfs").size(), owned.toString());
         assertEquals(0, owned.path("vdpaDevices").size(), owned.toString());
@@ -321,7 +314,7 @@ class KernelNodeAgentTest {
                  {"name": "too-many", "resourceName": "a", "numVfs": 5, "eSwitchMode": "switchdev", "vdpaType": "vhost",
                   "vdpaMgmtDevice": "vdpasim_net", "nicSelector": {"pfNames": ["%s"]}},
                  {"name": "missing", "resourceName": "b", "numVfs": 1, "nicSelector": {"pfNames": ["ens9f9"]}},
-                 {"name": "fine", "resourceName": "c", "numVfs": 1, "nicSelector": {"pfNames": ["%s"]}}]}""".formatted(pf, uplink(OTHER_ID)));
+                 {"name": "fine", "resourceName": "c", "numVfs": 1, "nicSelector": {"pfNames": ["%s"]}}]}""".formatted(pf, other));
         Outcome o = agent(f);
         assertEquals(1, o.exit(), o.out() + o.err());
         JsonNode st = status();
@@ -331,7 +324,7 @@ class KernelNodeAgentTest {
         assertTrue(problems.stream().anyMatch(p -> p.startsWith(pf + "|12|") && p.contains("sriov_numvfs") && p.contains("Cannot allocate memory")),
                 "netdevsim refuses more VFs than its max_vfs (4) with ENOMEM: " + problems);
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("ens9f9|0|policy missing: PF ens9f9 not found")), problems.toString());
-        assertEquals("1", Files.readString(NSIM.resolve("devices/netdevsim" + OTHER_ID + "/sriov_numvfs")).strip(), "the good policy was applied");
-        assertEquals("0", Files.readString(NSIM.resolve("devices/netdevsim" + PF_ID + "/sriov_numvfs")).strip());
+        assertEquals("1", Files.readString(Netdevsim.numVfs(OTHER_ID)).strip(), "the good policy was applied");
+        assertEquals("0", Files.readString(Netdevsim.numVfs(PF_ID)).strip());
     }
 }
