@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.vhostpath.operator.reconciler.PolicyController;
 
@@ -36,21 +37,25 @@ public final class ControllerMain {
         String identity = System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
             var controller = new PolicyController(client, ns);
-            client.leaderElector().withConfig(new LeaderElectionConfigBuilder().withName("vhostpath-controller")
-                    .withLock(new LeaseLock(ns, "vhostpath-controller", identity))
-                    .withLeaseDuration(Duration.ofSeconds(15)).withRenewDeadline(Duration.ofSeconds(10)).withRetryPeriod(Duration.ofSeconds(2))
-                    .withLeaderCallbacks(new LeaderCallbacks(
-                            () -> {
-                                System.err.println("vhostpath-controller: " + identity + " leads; reconciling " + ns);
-                                controller.start(resyncMillis);
-                            },
-                            () -> {
-                                System.err.println("vhostpath-controller: " + identity + " lost the lease; exiting");
-                                System.exit(1);
-                            },
-                            leader -> System.err.println("vhostpath-controller: the leader is " + leader)))
-                    .withReleaseOnCancel().build()).build().run();
+            elector(client, ns, identity,
+                    () -> {
+                        System.err.println("vhostpath-controller: " + identity + " leads; reconciling " + ns);
+                        controller.start(resyncMillis);
+                    },
+                    () -> {
+                        System.err.println("vhostpath-controller: " + identity + " lost the lease; exiting");
+                        System.exit(1);
+                    }).run();
         }
+    }
+
+    /** The Lease-based election of the one active replica in {@code namespace}. */
+    public static LeaderElector elector(KubernetesClient client, String namespace, String identity, Runnable onLead, Runnable onLoss) {
+        return client.leaderElector().withConfig(new LeaderElectionConfigBuilder().withName("vhostpath-controller")
+                .withLock(new LeaseLock(namespace, "vhostpath-controller", identity))
+                .withLeaseDuration(Duration.ofSeconds(15)).withRenewDeadline(Duration.ofSeconds(10)).withRetryPeriod(Duration.ofSeconds(2))
+                .withLeaderCallbacks(new LeaderCallbacks(onLead, onLoss, leader -> System.err.println("vhostpath-controller: the leader is " + leader)))
+                .withReleaseOnCancel().build()).build();
     }
 
     private static String value(String[] args, int i) {
