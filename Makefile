@@ -16,7 +16,7 @@ ARGS ?=
 CNI_BIN_DIR ?= /opt/cni/bin
 CNI_JAR := secondary-cni/target/vhostpath-cni.jar
 
-.PHONY: help setup check-jdk build crds test test-repeat kernel-test kernel-bench run bench micro install-cni bench-cni clean
+.PHONY: help setup check-jdk build crds images test test-repeat kernel-test kernel-bench run bench micro install-cni bench-cni clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ test-repeat: setup check-jdk ## the Maven tiers ROUNDS times (10) on a clean clo
 
 kernel-test: setup check-jdk ## the real-kernel tier alone: vDPA simulator in a QEMU guest (first run fetches ~300 MB)
 	@scripts/kernel-test.sh
+
+images: build ## container images (podman) of the controller and the node daemons, from a Debian base made here
+	@scripts/images.sh
 
 crds: check-jdk ## regenerate the CRDs from the controller's Java types into samples/deploy/crds
 	$(MVN) -q -pl sriov-extension/controller -am -DskipTests process-classes

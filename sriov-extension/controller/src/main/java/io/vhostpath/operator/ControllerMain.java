@@ -18,7 +18,10 @@ import java.time.Duration;
 public final class ControllerMain {
     private ControllerMain() {}
 
+    static final String USAGE = "usage: vhostpath-controller [--namespace NS (POD_NAMESPACE)] [--resync SECONDS (600)]\n";
+
     public static void main(String[] args) throws Exception {
+        if (io.vhostpath.sys.Version.answered("vhostpath-controller", USAGE, args)) return;
         String namespace = System.getenv().getOrDefault("POD_NAMESPACE", "vhostpath");
         long resync = 600_000;
         for (int i = 0; i < args.length; i++) {
@@ -26,8 +29,7 @@ public final class ControllerMain {
                 case "--namespace" -> namespace = value(args, ++i);
                 case "--resync" -> resync = Long.parseLong(value(args, ++i)) * 1000;
                 default -> {
-                    System.err.println("vhostpath-controller: unknown argument '" + args[i] + "'\n"
-                            + "usage: vhostpath-controller [--namespace NS (POD_NAMESPACE)] [--resync SECONDS (600)]");
+                    System.err.print("vhostpath-controller: unknown argument '" + args[i] + "'\n" + USAGE);
                     System.exit(2);
                 }
             }

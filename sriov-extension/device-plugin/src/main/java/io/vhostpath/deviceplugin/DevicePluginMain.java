@@ -28,6 +28,7 @@ public final class DevicePluginMain {
     private DevicePluginMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (io.vhostpath.sys.Version.answered("vhostpath-device-plugin", USAGE, args)) return;
         System.exit(run(args, System.err));
     }
 

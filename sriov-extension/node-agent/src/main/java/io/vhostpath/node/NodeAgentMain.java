@@ -24,6 +24,7 @@ import java.util.Map;
 public final class NodeAgentMain {
     static final String USAGE = """
             usage: vhostpath-node-agent --desired-state FILE [--once] [--interval SECONDS (30)]
+                   vhostpath-node-agent --node-state NODE [--state-dir DIR] [--interval SECONDS]   (from the API server)
                      [--state-dir DIR (/var/lib/vhostpath/node-agent)] [--status FILE (STATE-DIR/status.json)]
                      [--device-plugin-config FILE] [--hold-before-step N]
               --hold-before-step N  stop before the N-th change and wait to be killed (crash drills)
@@ -32,6 +33,7 @@ public final class NodeAgentMain {
     private NodeAgentMain() {}
 
     public static void main(String[] args) {
+        if (io.vhostpath.sys.Version.answered("vhostpath-node-agent", USAGE, args)) return;
         System.exit(run(args, System.out, System.err));
     }
 

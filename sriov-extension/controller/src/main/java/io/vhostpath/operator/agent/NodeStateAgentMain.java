@@ -16,7 +16,10 @@ import java.nio.file.Path;
 public final class NodeStateAgentMain {
     private NodeStateAgentMain() {}
 
+    static final String USAGE = "usage: vhostpath-node-agent --node-state NODE [--state-dir DIR] [--interval SECONDS (30)]\n";
+
     public static void main(String[] args) throws Exception {
+        if (io.vhostpath.sys.Version.answered("vhostpath-node-agent", USAGE, args)) return;
         String node = null;
         Path stateDir = Path.of("/var/lib/vhostpath/node-agent");
         long interval = 30_000;
@@ -26,8 +29,7 @@ public final class NodeStateAgentMain {
                 case "--state-dir" -> stateDir = Path.of(value(args, ++i));
                 case "--interval" -> interval = Long.parseLong(value(args, ++i)) * 1000;
                 default -> {
-                    System.err.println("vhostpath-node-agent: unknown argument '" + args[i] + "'\n"
-                            + "usage: vhostpath-node-agent --node-state NODE [--state-dir DIR] [--interval SECONDS]");
+                    System.err.print("vhostpath-node-agent: unknown argument '" + args[i] + "'\n" + USAGE);
                     System.exit(2);
                 }
             }

@@ -3,6 +3,7 @@ package io.vhostpath.operator.kernel;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vhostpath.deviceplugin.DevicePluginDaemon;
 import io.vhostpath.deviceplugin.FakeKubelet;
@@ -58,7 +59,7 @@ class KernelOperatorEndToEndTest {
     @Test
     void a_policy_provisions_the_guest_and_its_deletion_unprovisions_it() throws Exception {
         String pf = Netdevsim.fresh(ID);
-        client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).createOr(NonDeletingOperation::update);
         client.resource(new NodeBuilder().withNewMetadata().withName("guest").withLabels(Map.of("vhostpath.io/sriov", "true")).endMetadata().build()).create();
         var spec = new PolicySpec();
         spec.resourceName = "vdpa_guest";
