@@ -196,5 +196,8 @@ class PolicyControllerTest {
             assertTrue(invalid.getMessage().contains("starts after it ends"), invalid.getMessage());
         });
         assertEquals(List.of("vhostpath/first"), policiesOn("w1"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(e -> e.getInvolvedObject().getName().equals("second") && e.getType().equals("Warning")
+                        && e.getMessage().contains("claims the VFs of vhostpath/first")), "a Warning event on the policy"));
     }
 }

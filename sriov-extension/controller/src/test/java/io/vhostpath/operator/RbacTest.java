@@ -68,8 +68,12 @@ class RbacTest {
                     assertTrue(s != null && s.getStatus() != null && s.getMetadata().getGeneration().equals(s.getStatus().observedGeneration));
                 });
                 client.resource(vhost("b", 10, 2, "ens2f0")).create(); // the node state and the ConfigMap are updated
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                        assertEquals(2, client.resources(VhostVdpaNodeState.class).withName("w1").get().getSpec().policies.size()));
+                client.resource(vhost("c", 10, 2, "ens2f0#0-0")).create(); // collides with b: a Warning event
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertEquals(2, client.resources(VhostVdpaNodeState.class).withName("w1").get().getSpec().policies.size());
+                    assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
+                            .anyMatch(e -> e.getInvolvedObject().getName().equals("c")), "the collision's Warning event");
+                });
                 client.resource(client.resources(VhostVdpaNodePolicy.class).inNamespace(NS).withName("a").get()).delete();
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                         assertEquals(null, client.resources(VhostVdpaNodePolicy.class).inNamespace(NS).withName("a").get()));

@@ -224,6 +224,25 @@ public final class PolicyController implements AutoCloseable {
         copy.setStatus(status);
         client.resource(copy).updateStatus();
         wrote("policy/" + NodeStates.key(p), p);
+        String before = p.getStatus() == null ? "" : degradedMessage(p.getStatus());
+        if (!problems.isEmpty() && !before.equals(degradedMessage(status))) event(p, String.join("; ", problems));
+    }
+
+    private static String degradedMessage(PolicyStatus s) {
+        return s.conditions.stream().filter(c -> c.getType().equals("Degraded")).map(Condition::getMessage).findFirst().orElse("");
+    }
+
+    /** A Warning event on the policy when its problems change, for `kubectl describe` and event watchers. */
+    private void event(VhostVdpaNodePolicy p, String message) {
+        var now = Instant.now().toString();
+        client.resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewMetadata().withGenerateName(p.getMetadata().getName() + ".").withNamespace(namespace).endMetadata()
+                .withNewInvolvedObject().withApiVersion(p.getApiVersion()).withKind(p.getKind()).withName(p.getMetadata().getName())
+                .withNamespace(namespace).withUid(p.getMetadata().getUid()).endInvolvedObject()
+                .withType("Warning").withReason("Problems").withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
+                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                .withNewSource().withComponent("vhostpath-controller").endSource().build()).create();
+        writes.incrementAndGet();
     }
 
     /** Conditions keep their transition time unless their status changes. */
