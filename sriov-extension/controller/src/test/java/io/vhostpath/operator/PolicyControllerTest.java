@@ -56,6 +56,7 @@ class PolicyControllerTest {
         client.resources(VhostVdpaNodeState.class).delete();
         client.nodes().delete();
         client.configMaps().inNamespace(NS).delete();
+        client.genericKubernetesResources(io.vhostpath.operator.reconciler.UpstreamPolicies.CONTEXT).inNamespace(NS).delete();
     }
 
     private static VhostVdpaNodeState state(String node) {
@@ -178,6 +179,24 @@ class PolicyControllerTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of("vhostpath/mine"), policiesOn("w1")));
         System.out.println("controller: 30 foreign rewrites of a node state undone; 409s: controller " + controller.conflicts()
                 + ", the other writer " + refused);
+    }
+
+    @Test
+    void an_upstream_sriov_policy_with_a_vdpa_type_is_read_too_and_left_untouched() {
+        client.resource(node("w1", Map.of())).create();
+        for (var e : Map.of("upstream-vdpa", "\"vdpaType\": \"vhost\", \"eSwitchMode\": \"switchdev\",", "upstream-plain", "").entrySet()) {
+            client.genericKubernetesResources(io.vhostpath.operator.reconciler.UpstreamPolicies.CONTEXT).resource(client.getKubernetesSerialization().unmarshal("""
+                    {"apiVersion": "sriovnetwork.openshift.io/v1", "kind": "SriovNetworkNodePolicy",
+                     "metadata": {"name": "%s", "namespace": "%s"},
+                     "spec": {"resourceName": "mlx", "numVfs": 4, %s "isRdma": false, "linkType": "eth",
+                              "nicSelector": {"vendor": "15b3", "pfNames": ["ens3f0"]}, "nodeSelector": {}}}"""
+                    .formatted(e.getKey(), NS, e.getValue()), io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)).create();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of("vhostpath/sriov.upstream-vdpa"), policiesOn("w1")));
+        var upstream = client.genericKubernetesResources(io.vhostpath.operator.reconciler.UpstreamPolicies.CONTEXT).inNamespace(NS)
+                .withName("upstream-vdpa").get();
+        assertEquals(List.of(), upstream.getMetadata().getFinalizers(), "read-only: no finalizer");
+        assertEquals(null, upstream.getAdditionalProperties().get("status"), "read-only: no status");
     }
 
     @Test

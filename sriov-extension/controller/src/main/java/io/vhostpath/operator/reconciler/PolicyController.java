@@ -60,6 +60,7 @@ public final class PolicyController implements AutoCloseable {
     private final AtomicLong rounds = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
     private SharedIndexInformer<VhostVdpaNodePolicy> policies;
+    private SharedIndexInformer<io.fabric8.kubernetes.api.model.GenericKubernetesResource> upstream;
     private SharedIndexInformer<Node> nodes;
     private SharedIndexInformer<VhostVdpaNodeState> states;
 
@@ -76,6 +77,13 @@ public final class PolicyController implements AutoCloseable {
             public void onDelete(Object o, boolean unknown) { schedule(); }
         };
         policies = client.resources(VhostVdpaNodePolicy.class).inNamespace(namespace).inform(cast(onChange), resyncMillis);
+        try {
+            upstream = client.genericKubernetesResources(UpstreamPolicies.CONTEXT).inNamespace(namespace)
+                    .inform(cast(onChange), resyncMillis);
+        } catch (KubernetesClientException e) {
+            // the SR-IOV Network Operator is not installed: our own policies only
+            System.err.println("vhostpath-controller: no " + UpstreamPolicies.KIND + " to read (" + e.getCode() + "): our policies only");
+        }
         nodes = client.nodes().inform(cast(onChange), resyncMillis);
         states = client.resources(VhostVdpaNodeState.class).inform(cast(onChange), resyncMillis);
         started = true; // events before this point found the caches half made
@@ -122,9 +130,11 @@ public final class PolicyController implements AutoCloseable {
     }
 
     private void reconcile() {
-        List<VhostVdpaNodePolicy> ps = policies.getStore().list();
+        List<VhostVdpaNodePolicy> ours = policies.getStore().list();
+        var ps = new ArrayList<>(ours);
+        if (upstream != null) for (var u : upstream.getStore().list()) UpstreamPolicies.convert(u).ifPresent(ps::add);
         List<VhostVdpaNodeState> ss = states.getStore().list();
-        for (VhostVdpaNodePolicy p : ps) {
+        for (VhostVdpaNodePolicy p : ours) {
             var finalizers = p.getMetadata().getFinalizers();
             if (p.getMetadata().getDeletionTimestamp() == null && (finalizers == null || !finalizers.contains(FINALIZER))
                     && !echoes.awaiting("policy/" + NodeStates.key(p), p)) {
@@ -144,7 +154,7 @@ public final class PolicyController implements AutoCloseable {
         NodeStates.Result result = NodeStates.compute(ps, nodes.getStore().list(), inventory, byNode.keySet());
         for (var e : result.specs().entrySet()) applyNodeState(e.getKey(), e.getValue(), byNode.get(e.getKey()));
         applyPluginConfig(result);
-        for (VhostVdpaNodePolicy p : ps) {
+        for (VhostVdpaNodePolicy p : ours) { // upstream's policies are read, never written
             NodeStates.Outcome o = result.outcomes().get(NodeStates.key(p));
             if (p.getMetadata().getDeletionTimestamp() != null) release(p, ss);
             else applyStatus(p, o, byNode);
@@ -289,6 +299,6 @@ public final class PolicyController implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
-        for (var i : List.of(policies, nodes, states)) if (i != null) i.close();
+        for (var i : java.util.Arrays.asList(policies, upstream, nodes, states)) if (i != null) i.close();
     }
 }
