@@ -79,8 +79,14 @@ class WorkerStopStressProcessTest {
     void random_stops_across_modes_and_ports_lose_no_mbuf_and_leave_nothing() throws Exception {
         Assumptions.assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"),
                 "af_packet ports in a private network namespace and /var/run/dpdk need root");
-        sh("ip netns add " + NS + " && ip -n " + NS + " link add vsa type veth peer name vsb && ip -n " + NS
-                + " link set vsa up && ip -n " + NS + " link set vsb up");
+        // One namespace per lane: DPDK's af_packet PMD names its PACKET_FANOUT group getpid() ^ ifindex, so two
+        // workers on one veth pair whose pids differ where the two ifindexes do (consecutive pids, ifindex 2 and 3)
+        // ask for each other's groups and get EINVAL (seen once in CI).
+        for (int lane = 0; lane < 2; lane++) {
+            String ns = NS + "-" + lane;
+            sh("ip netns add " + ns + " && ip -n " + ns + " link add vsa type veth peer name vsb && ip -n " + ns
+                    + " link set vsa up && ip -n " + ns + " link set vsb up");
+        }
         Set<String> shmBefore = listing(Path.of("/dev/shm"));
         long hugeFreeBefore = hugepagesFree();
         long started = System.nanoTime();
@@ -90,15 +96,16 @@ class WorkerStopStressProcessTest {
             for (int lane = 0; lane < 2; lane++) {
                 var random = new Random(SEED + lane);
                 int share = RUNS / 2 + (lane == 0 ? RUNS % 2 : 0);
+                String ns = NS + "-" + lane;
                 done.add(lanes.submit(() -> {
-                    for (int i = 0; i < share; i++) runOnce(SCENARIOS.get(random.nextInt(SCENARIOS.size())), random);
+                    for (int i = 0; i < share; i++) runOnce(SCENARIOS.get(random.nextInt(SCENARIOS.size())), random, ns);
                     return null;
                 }));
             }
             for (Future<?> f : done) f.get();
             lanes.shutdown();
         } finally {
-            sh("ip netns delete " + NS);
+            sh("ip netns delete " + NS + "-0; ip netns delete " + NS + "-1");
         }
         Set<String> shmLeft = listing(Path.of("/dev/shm"));
         shmLeft.removeAll(shmBefore);
@@ -113,7 +120,7 @@ class WorkerStopStressProcessTest {
         assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
     }
 
-    private void runOnce(Scenario s, Random random) throws Exception {
+    private void runOnce(Scenario s, Random random, String ns) throws Exception {
         Path dir = Files.createTempDirectory(tmp, "run");
         List<String> args = new ArrayList<>(s.args());
         args.addAll(List.of("--duration", "0", "--http", "off", "--stats-interval", "0", "--warmup", "0"));
@@ -127,7 +134,7 @@ class WorkerStopStressProcessTest {
                 backend.awaitOutput("thread poll-q0", 60);
                 args.addAll(0, List.of("--port", "vhost-user:" + sock));
             }
-            List<String> wrapper = s.namespace() ? List.of("ip", "netns", "exec", NS) : List.of();
+            List<String> wrapper = s.namespace() ? List.of("ip", "netns", "exec", ns) : List.of();
             try (var w = WorkerProcess.startWith(wrapper, dir, args.toArray(String[]::new))) {
                 stopAtRandom(w, random);
                 check(s.name(), w);
