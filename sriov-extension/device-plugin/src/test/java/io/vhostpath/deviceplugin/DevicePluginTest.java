@@ -33,6 +33,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -72,7 +73,14 @@ class DevicePluginTest {
                  "vdpaType": "vhost", "nicSelector": {"pfNames": ["ens1f0", "ens2f0"]}}]}""");
         daemon = new DevicePluginDaemon("vhostpath.io", () -> desired, node.sysfs(), new VdpaSysfs(node.sys, node.dev),
                 new PluginSettings(plugins, tmp.resolve("devinfo"), tmp.resolve("cdi"), true), new PrintStream(log, true));
-        poller = Polling.every(daemon, POLL_MS, new PrintStream(log, true));
+        poller = Executors.newSingleThreadScheduledExecutor();
+        poller.scheduleWithFixedDelay(() -> {
+            try {
+                daemon.poll();
+            } catch (Exception | Error e) {
+                e.printStackTrace(new PrintStream(log, true));
+            }
+        }, 0, POLL_MS, TimeUnit.MILLISECONDS);
     }
 
     @AfterEach

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -63,7 +64,14 @@ class KernelDevicePluginTest {
         kubelet = new FakeKubelet(plugins);
         daemon = new DevicePluginDaemon("vhostpath.io", () -> desired, NodeSysfs.system(), VdpaSysfs.system(),
                 new PluginSettings(plugins, tmp.resolve("devinfo"), null, false), new PrintStream(log, true));
-        poller = Polling.every(daemon, 200, new PrintStream(log, true));
+        poller = Executors.newSingleThreadScheduledExecutor();
+        poller.scheduleWithFixedDelay(() -> {
+            try {
+                daemon.poll();
+            } catch (Exception | Error e) {
+                e.printStackTrace(new PrintStream(log, true));
+            }
+        }, 0, 200, TimeUnit.MILLISECONDS);
     }
 
     private void converge() {
