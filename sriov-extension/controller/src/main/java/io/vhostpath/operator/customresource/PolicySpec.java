@@ -16,7 +16,7 @@ import java.util.Map;
  * the controller checks the rest (VF ranges, policies that collide).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.vdpaType) || self.eSwitchMode == 'switchdev'", message = "vdpaType needs eSwitchMode switchdev")
+@ValidationRule(value = "!has(self.vdpaType) || has(self.eSwitchMode) && self.eSwitchMode == 'switchdev'", message = "vdpaType needs eSwitchMode switchdev")
 @ValidationRule(value = "!has(self.vdpaType) || !has(self.deviceType) || self.deviceType == 'netdevice'",
         message = "vdpaType needs deviceType netdevice")
 public class PolicySpec {
