@@ -1,5 +1,7 @@
 package io.vhostpath.operator;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -37,9 +39,9 @@ public final class ControllerMain {
         String ns = namespace;
         long resyncMillis = resync;
         String identity = System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
-        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+        try (KubernetesClient client = new KubernetesClientBuilder().build(); KubernetesClient election = electionClient(client.getConfiguration())) {
             var controller = new PolicyController(client, ns);
-            elector(client, ns, identity,
+            elector(election, ns, identity,
                     () -> {
                         System.err.println("vhostpath-controller: " + identity + " leads; reconciling " + ns);
                         controller.start(resyncMillis);
@@ -51,7 +53,17 @@ public final class ControllerMain {
         }
     }
 
-    /** The Lease-based election of the one active replica in {@code namespace}. */
+    /**
+     * The elector's own client. A renewal must fail within the renew deadline when the API server is away: with the
+     * client's default retries (10, backing off exponentially) one renewal blocks for minutes, the replica goes on
+     * leading while another takes the expired lease, and two controllers write.
+     */
+    public static KubernetesClient electionClient(Config config) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(config).withRequestRetryBackoffLimit(0)
+                .withRequestTimeout(2_000).withConnectionTimeout(2_000).build()).build();
+    }
+
+    /** The Lease-based election of the one active replica in {@code namespace}; give it an {@link #electionClient}. */
     public static LeaderElector elector(KubernetesClient client, String namespace, String identity, Runnable onLead, Runnable onLoss) {
         return client.leaderElector().withConfig(new LeaderElectionConfigBuilder().withName("vhostpath-controller")
                 .withLock(new LeaseLock(namespace, "vhostpath-controller", identity))

@@ -57,9 +57,10 @@ class RbacTest {
     void each_service_account_is_granted_exactly_the_calls_its_code_makes() throws Exception {
         client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         client.resource(node("w1", Map.of())).create();
-        try (var controllerClient = as("vhostpath-controller"); var agentClient = as("vhostpath-node-agent")) {
+        try (var controllerClient = as("vhostpath-controller"); var agentClient = as("vhostpath-node-agent");
+             var electionClient = ControllerMain.electionClient(controllerClient.getConfiguration())) {
             var controller = new PolicyController(controllerClient, NS);
-            var election = ControllerMain.elector(controllerClient, NS, "test", () -> controller.start(60_000), () -> { }).start();
+            var election = ControllerMain.elector(electionClient, NS, "test", () -> controller.start(60_000), () -> { }).start();
             try (var agent = new NodeStateAgent(agentClient, "w1", () -> NodeStateAgentMain.session(tmp.resolve("owned.json")),
                     tmp.resolve("desired-state.json")).start(60_000)) {
                 client.resource(vhost("a", 10, 2, "ens1f0")).create();

@@ -12,6 +12,7 @@ import io.vhostpath.node.DesiredStateException;
 import io.vhostpath.node.NodeAgent;
 import io.vhostpath.node.NodeStatus;
 import io.vhostpath.node.OwnedState;
+import io.vhostpath.operator.ApiTrouble;
 import io.vhostpath.operator.customresource.NodeStateStatus;
 import io.vhostpath.operator.customresource.VhostVdpaNodeState;
 import io.vhostpath.operator.reconciler.NodeStates;
@@ -57,6 +58,7 @@ public final class NodeStateAgent implements AutoCloseable {
     private final AtomicBoolean pending = new AtomicBoolean();
     private SharedIndexInformer<VhostVdpaNodeState> informer;
     private String lastStatus;
+    private final ApiTrouble trouble = new ApiTrouble("vhostpath-node-agent");
 
     public NodeStateAgent(KubernetesClient client, String node, java.util.function.Supplier<Session> opener, java.nio.file.Path desiredFile) {
         this.client = client;
@@ -108,7 +110,9 @@ public final class NodeStateAgent implements AutoCloseable {
             copy.setStatus(status);
             client.resource(copy).updateStatus();
             lastStatus = json;
+            trouble.answered();
         } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) trouble.failed("writing the status of " + node, e);
             loop.schedule(this::schedule, e.getCode() == 409 ? 100 : 5000, TimeUnit.MILLISECONDS); // newer spec, or no API server
         }
     }

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.vhostpath.node.DesiredState;
 import io.vhostpath.node.UpstreamPluginConfig;
+import io.vhostpath.operator.ApiTrouble;
 import io.vhostpath.operator.customresource.NodeStateSpec;
 import io.vhostpath.operator.customresource.NodeStateStatus;
 import io.vhostpath.operator.customresource.PolicyStatus;
@@ -59,6 +60,7 @@ public final class PolicyController implements AutoCloseable {
     private final Echoes echoes = new Echoes();
     private final AtomicLong rounds = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
+    private final ApiTrouble trouble = new ApiTrouble("vhostpath-controller");
     private SharedIndexInformer<VhostVdpaNodePolicy> policies;
     private SharedIndexInformer<io.fabric8.kubernetes.api.model.GenericKubernetesResource> upstream;
     private SharedIndexInformer<Node> nodes;
@@ -119,9 +121,12 @@ public final class PolicyController implements AutoCloseable {
         rounds.incrementAndGet();
         try {
             reconcile();
+            trouble.answered();
         } catch (KubernetesClientException e) {
             // 409 (a writer raced us) or the API server away: the next round starts from fresh caches
+            if (loop.isShutdown()) return; // closed mid-call
             if (e.getCode() == 409) conflicts.incrementAndGet();
+            else trouble.failed("reconciling " + namespace, e);
             loop.schedule(this::schedule, e.getCode() == 409 ? 100 : 2000, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             System.err.println("vhostpath-controller: reconcile failed, retrying: " + e);
