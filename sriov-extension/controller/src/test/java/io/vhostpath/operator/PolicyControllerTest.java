@@ -100,6 +100,48 @@ class PolicyControllerTest {
         client.resource(s).updateStatus();
     }
 
+    /** What a node agent reports when the node cannot do what its spec asks: its PF inventory, Ready=False, its first problem. */
+    private static void agentFails(String node, String pfNetdev, String problem) {
+        VhostVdpaNodeState s = state(node);
+        var status = new NodeStateStatus();
+        status.observedGeneration = s.getMetadata().getGeneration();
+        status.conditions = List.of(new ConditionBuilder().withType("Ready").withStatus("False").withReason("Problems").withMessage(problem).build());
+        status.lastError = problem;
+        var pf = new NodeStateStatus.PfStatus();
+        pf.netdev = pfNetdev;
+        status.pfs = List.of(pf);
+        s.setStatus(status);
+        client.resource(s).updateStatus();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Condition condition(String policy, String type) {
+        return status(policy).conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void a_failing_node_and_a_node_without_the_nic_degrade_the_policy_in_words_that_name_them() {
+        client.resource(node("w1", Map.of())).create();
+        client.resource(node("w2", Map.of())).create();
+        client.resource(vhost("nic", 10, 2, "ens1f0")).create();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of("vhostpath/nic"), policiesOn("w2")));
+        agentReports("w1", "vdpa_nic", 2);
+        agentFails("w2", "ens1f0", "PF ens1f0: sriov_numvfs: errno=16 (Device or resource busy)");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertEquals("1 of 2 node(s) ready, 2 device(s)", condition("nic", "Ready").getMessage());
+            assertEquals("node w2: PF ens1f0: sriov_numvfs: errno=16 (Device or resource busy)", condition("nic", "Degraded").getMessage());
+        });
+
+        agentFails("w2", "ens2f0", "nothing asked of this node"); // its inventory: no ens1f0
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertEquals(List.of(), policiesOn("w2"), "nothing provisioned where the NIC is not");
+            assertEquals("node w2 reports no NIC matching the nicSelector", condition("nic", "Degraded").getMessage());
+            assertEquals("1 of 1 node(s) ready, 2 device(s)", condition("nic", "Ready").getMessage());
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(2L, client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> e.getInvolvedObject().getName().equals("nic") && e.getMessage().startsWith("node w2")).count(),
+                "a Warning event for each change of the problems"));
+    }
+
     @Test
     void a_policy_becomes_node_states_the_plugin_config_and_a_status_that_follows_the_agents() {
         client.resource(node("w1", Map.of("sriov", "true"))).create();
