@@ -1,5 +1,6 @@
 package io.vhostpath.deviceplugin;
 
+import io.vhostpath.grpc.UnixGrpc;
 import io.grpc.StatusRuntimeException;
 import io.vhostpath.deviceplugin.api.RegistrationGrpc;
 import io.vhostpath.node.DesiredState;

@@ -1,5 +1,6 @@
 package io.vhostpath.deviceplugin;
 
+import io.vhostpath.grpc.UnixGrpc;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;

@@ -1,5 +1,6 @@
 package io.vhostpath.deviceplugin;
 
+import io.vhostpath.grpc.UnixGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.stub.StreamObserver;

@@ -1,4 +1,4 @@
-package io.vhostpath.deviceplugin;
+package io.vhostpath.grpc;
 
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
