@@ -42,12 +42,13 @@ public final class UnixGrpc implements AutoCloseable {
         return t;
     });
 
-    /** Serves {@code service} on {@code socket}, replacing a stale socket file left there. */
-    public Server serve(Path socket, BindableService service) throws IOException {
+    /** Serves {@code services} on {@code socket}, replacing a stale socket file left there. */
+    public Server serve(Path socket, BindableService... services) throws IOException {
         Files.deleteIfExists(socket);
-        return NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-                .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(loop).workerEventLoopGroup(loop)
-                .executor(executor).addService(service).build().start();
+        var builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(loop).workerEventLoopGroup(loop).executor(executor);
+        for (BindableService s : services) builder.addService(s);
+        return builder.build().start();
     }
 
     public ManagedChannel connect(Path socket) {
