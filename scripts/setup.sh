@@ -3,8 +3,10 @@
 # testpmd), a C compiler for the shim, the CNI tiers' components, and hugepages where the kernel can give them.
 set -euo pipefail
 # The CNI tiers: Open vSwitch (userspace and DPDK datapaths), OVN, the reference CNI plugins (IPAM), podman.
+# The KubeVirt hook's: libvirt's schema check (virt-xml-validate, xmllint) and its QEMU driver (libvirtd, virsh).
 packages=(dpdk dpdk-dev libdpdk-dev gcc pkg-config make procps util-linux coreutils iproute2
-  openvswitch-switch openvswitch-switch-dpdk ovn-central ovn-host containernetworking-plugins podman runc)
+  openvswitch-switch openvswitch-switch-dpdk ovn-central ovn-host containernetworking-plugins podman runc
+  libvirt-clients libxml2-utils libvirt-daemon-driver-qemu qemu-system-x86)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

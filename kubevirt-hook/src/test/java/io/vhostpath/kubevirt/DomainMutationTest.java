@@ -20,7 +20,7 @@ class DomainMutationTest {
                   <model type='virtio'/>
                   <driver queues='4'/>
                   <alias name='ua-fast'/>
-                  <address type='pci' domain='0x0000' bus='0x81' slot='0x01' function='0x0'/>
+                  <address type='pci' domain='0x0000' bus='0x00' slot='0x0a' function='0x0'/>
                   <boot order='2'/>
                 </interface>
                 <interface type='vdpa'>
@@ -115,7 +115,7 @@ class DomainMutationTest {
                 error(DOMAIN, VMI, NETWORK_INFO.replaceFirst("\"driver\": \"vhost\", \"path\": \"/dev/vhost-vdpa-0\"", "\"driver\": \"virtio\"")));
         assertEquals("interface fast: model e1000 cannot drive a vhost device: virtio only",
                 error(DOMAIN, VMI.replace("\"bootOrder\": 2}", "\"bootOrder\": 2, \"model\": \"e1000\"}"), NETWORK_INFO));
-        assertEquals("interface fast: pciAddress '81:01.0' is not dddd:bb:ss.f", error(DOMAIN, VMI.replace("0000:81:01.0", "81:01.0"), NETWORK_INFO));
+        assertEquals("interface fast: pciAddress '00:0a.0' is not dddd:bb:ss.f", error(DOMAIN, VMI.replace("0000:00:0a.0", "00:0a.0"), NETWORK_INFO));
         assertEquals("interface fast: alias ua-fast is already a <hostdev> of the domain", error(DOMAIN.replace("  </devices>",
                 "    <hostdev mode='subsystem' type='pci'><source><address domain='0' bus='1' slot='0' function='0'/></source>"
                         + "<alias name='ua-fast'/></hostdev>\n  </devices>"), VMI, NETWORK_INFO));
