@@ -23,7 +23,8 @@ if ! podman image exists "$base"; then
 fi
 
 for jar in sriov-extension/controller/target/vhostpath-operator.jar sriov-extension/node-agent/target/vhostpath-node-agent.jar \
-           sriov-extension/device-plugin/target/vhostpath-device-plugin.jar vhost-vdpa/control/target/vdpactl.jar; do
+           sriov-extension/device-plugin/target/vhostpath-device-plugin.jar vhost-vdpa/control/target/vdpactl.jar \
+           kubevirt-hook/target/vhostpath-kubevirt-hook.jar; do
   [[ -f $jar ]] || { echo "images: $jar is missing: run make build first" >&2; exit 1; }
 done
 
@@ -39,14 +40,18 @@ stage operator bin/vhostpath-controller sriov-extension/controller/target/vhostp
 stage node bin/vhostpath-node-agent bin/vhostpath-device-plugin bin/vdpactl sriov-extension/controller/target/vhostpath-operator.jar \
   sriov-extension/node-agent/target/vhostpath-node-agent.jar sriov-extension/device-plugin/target/vhostpath-device-plugin.jar \
   vhost-vdpa/control/target/vdpactl.jar
+stage kubevirt-hook bin/vhostpath-kubevirt-hook kubevirt-hook/target/vhostpath-kubevirt-hook.jar
 
-for image in operator node; do
+# KubeVirt starts a binding plugin's sidecar image as it is: that image's entry point is the hook.
+entrypoint() { [[ $1 == kubevirt-hook ]] && echo 'ENTRYPOINT ["/opt/vhostpath/bin/vhostpath-kubevirt-hook"]'; true; }
+for image in operator node kubevirt-hook; do
   cat > "$ctx/Containerfile.$image" <<CONTAINERFILE
 FROM $base
 COPY jdk /opt/jdk
 COPY $image/opt/vhostpath /opt/vhostpath
 ENV JAVA_HOME=/opt/jdk PATH=/opt/vhostpath/bin:/opt/jdk/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LABEL org.opencontainers.image.title="vhostpath $image" org.opencontainers.image.version="$tag"
+$(entrypoint "$image")
 CONTAINERFILE
   step "building localhost/vhostpath/$image:$tag"
   podman build -q --pull=never -f "$ctx/Containerfile.$image" -t "localhost/vhostpath/$image:$tag" "$ctx" >/dev/null

@@ -70,6 +70,12 @@ class ImagesProcessTest {
         assertEquals("vhostpath-device-plugin " + VERSION + "\n", in("node", "vhostpath-device-plugin", "--version"));
         assertTrue(in("node", "vhostpath-device-plugin", "--help").startsWith("usage: vhostpath-device-plugin"));
         assertTrue(in("node", "vdpactl", "--help").contains("usage: vdpactl"));
+    }
+
+    @Test
+    void the_kubevirt_hook_image_starts_the_sidecar_by_itself() throws Exception {
+        assertEquals("vhostpath-kubevirt-hook " + VERSION + "\n", in("kubevirt-hook", "--version"));
+        assertTrue(in("kubevirt-hook", "--help").startsWith("usage: vhostpath-kubevirt-hook"));
         assertTrue(in("node", "ip", "-V").contains("iproute2"), "iproute2 is there for the administrator");
     }
 }
