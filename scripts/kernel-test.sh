@@ -4,14 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn=(mvn -B -q -Dstyle.color=never)
+mapfile -t modules < testbed/vdpa-guest/kernel-modules # the modules with kernel-tagged tests
 # One reactor run, so that sibling modules (sys) resolve to their freshly built jars.
-"${mvn[@]}" package dependency:build-classpath -DskipTests -pl vhost-vdpa/control,vhost-vdpa/worker,secondary-cni,sriov-extension/node-agent,sriov-extension/device-plugin,sriov-extension/controller -am \
+"${mvn[@]}" package dependency:build-classpath -DskipTests -pl "vhost-vdpa/worker,$(IFS=,; echo "${modules[*]}")" -am \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/kernel-test.classpath
 # Sibling modules' jars lie in this checkout, which the guest sees at another path when it is under /tmp:
 # make them relative to the checkout (the guest runs the tests from its root).
-sed -i "s|$(pwd)/||g" vhost-vdpa/control/target/kernel-test.classpath secondary-cni/target/kernel-test.classpath \
-  sriov-extension/node-agent/target/kernel-test.classpath sriov-extension/device-plugin/target/kernel-test.classpath \
-  sriov-extension/controller/target/kernel-test.classpath
+for m in "${modules[@]}"; do sed -i "s|$(pwd)/||g" "$m/target/kernel-test.classpath"; done
 "${mvn[@]}" dependency:copy -pl vhost-vdpa/control -Dmdep.stripVersion=true -DoutputDirectory=target \
   -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1
 if [[ ${1:-} == bench ]]; then

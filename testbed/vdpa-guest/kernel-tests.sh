@@ -6,13 +6,12 @@ java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 # where HotSpot patches code that another vCPU runs (nmethod entry barriers) and the emulator's translation cache
 # serves the stale copy. The tier checks behaviour against the real kernel, not speed: interpret only.
 export JAVA_TOOL_OPTIONS="-Xint"
-control=vhost-vdpa/control/target
-cni=secondary-cni/target
-node=sriov-extension/node-agent/target
-dp=sriov-extension/device-plugin/target
-op=sriov-extension/controller/target
+classpath= scan=
+while read -r m; do # the modules with kernel-tagged tests, as scripts/kernel-test.sh built them
+  classpath+="$m/target/classes:$m/target/test-classes:$(cat "$m/target/kernel-test.classpath"):"
+  scan+="$m/target/test-classes:"
+done < testbed/vdpa-guest/kernel-modules
 echo "guest: linux $(uname -r), vdpa modules: $(ls /sys/bus/vdpa/drivers | tr '\n' ' ')"
-"$java" --enable-native-access=ALL-UNNAMED -jar "$control"/junit-platform-console-standalone.jar execute \
+"$java" --enable-native-access=ALL-UNNAMED -jar vhost-vdpa/control/target/junit-platform-console-standalone.jar execute \
   --disable-banner --disable-ansi-colors --details=tree --include-tag=kernel \
-  --class-path "$control/classes:$control/test-classes:$cni/classes:$cni/test-classes:$node/classes:$node/test-classes:$dp/classes:$dp/test-classes:$op/classes:$op/test-classes:$(cat "$control/kernel-test.classpath"):$(cat "$cni/kernel-test.classpath"):$(cat "$node/kernel-test.classpath"):$(cat "$dp/kernel-test.classpath"):$(cat "$op/kernel-test.classpath")" \
-  --scan-class-path "$control/test-classes:$cni/test-classes:$node/test-classes:$dp/test-classes:$op/test-classes" --reports-dir /run/vp/results
+  --class-path "${classpath%:}" --scan-class-path "${scan%:}" --reports-dir /run/vp/results
