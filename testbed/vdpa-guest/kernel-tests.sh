@@ -6,12 +6,12 @@ java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 # where HotSpot patches code that another vCPU runs (nmethod entry barriers) and the emulator's translation cache
 # serves the stale copy. The tier checks behaviour against the real kernel, not speed: interpret only.
 export JAVA_TOOL_OPTIONS="-Xint"
-classpath= scan=
+classpath= scan= # POSIX sh here: the guest's /bin/sh runs this
 while read -r m; do # the modules with kernel-tagged tests, as scripts/kernel-test.sh built them
-  classpath+="$m/target/classes:$m/target/test-classes:$(cat "$m/target/kernel-test.classpath"):"
-  scan+="$m/target/test-classes:"
+  classpath="$classpath$m/target/classes:$m/target/test-classes:$(cat "$m/target/kernel-test.classpath"):"
+  scan="$scan$m/target/test-classes:"
 done < testbed/vdpa-guest/kernel-modules
 echo "guest: linux $(uname -r), vdpa modules: $(ls /sys/bus/vdpa/drivers | tr '\n' ' ')"
 "$java" --enable-native-access=ALL-UNNAMED -jar vhost-vdpa/control/target/junit-platform-console-standalone.jar execute \
-  --disable-banner --disable-ansi-colors --details=tree --include-tag=kernel \
+  --disable-banner --disable-ansi-colors --details=tree --include-tag=kernel --fail-if-no-tests \
   --class-path "${classpath%:}" --scan-class-path "${scan%:}" --reports-dir /run/vp/results
