@@ -3,20 +3,9 @@ package io.vhostpath.kubevirt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.w3c.dom.Element;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -31,108 +20,100 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * In the guest, with a real vhost-vdpa device (vdpa_sim_net): the domain the sidecar produces, turned into QEMU's
- * arguments the way libvirt turns {@code <interface type='vdpa'>} into them, makes QEMU open the device and drive
- * it: the device reports features negotiated (the firmware's virtio driver, iPXE, sets it up; no OS boots), QEMU's
- * monitor shows the vhost-vdpa netdev, and the device refuses a second opener while QEMU holds it.
+ * In the guest, with a real vhost-vdpa device (vdpa_sim_net): libvirt starts the domain the sidecar produced. Its
+ * QEMU driver (a session daemon as an unprivileged user, as in virt-launcher) opens the device, hands QEMU the file
+ * descriptor ({@code -netdev vhost-vdpa,vhostdev=/dev/fdset/0}), and the VM's firmware (iPXE, booting from the
+ * interface; no OS boots) negotiates features with the device through QEMU, as {@code vdpa dev config show} reads
+ * them. QEMU's monitor shows the vhost-vdpa netdev, and the device refuses a second opener while QEMU holds it.
  */
 @Tag("kernel")
 class KernelQemuTest {
     private static final String DEVICE = "vp-kv0";
     private static final String MAC = "02:00:00:0a:00:01";
-    @TempDir Path tmp;
-    private Process qemu;
+    private static final String NAME = "default_vm-fast";
+    private static final Path HOME = Path.of("/tmp/vhostpath-libvirt");
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (qemu != null) qemu.destroyForcibly().waitFor();
+        virsh("destroy", NAME);
+        virsh("undefine", NAME);
+        run("pkill", "-u", "65534", "-f", "libvirtd");
         run("vdpa", "dev", "del", DEVICE);
+        run("rm", "-rf", HOME.toString());
     }
 
     @Test
-    void qemu_opens_the_device_of_the_produced_domain_and_the_device_is_set_up_through_it() throws Exception {
+    void libvirt_starts_the_produced_domain_and_qemu_sets_the_device_up() throws Exception {
         run("vdpa", "dev", "del", DEVICE);
         assertEquals(0, run("vdpa", "dev", "add", "mgmtdev", "vdpasim_net", "name", DEVICE, "mac", MAC).rc());
         Path node;
         try (var s = Files.list(Path.of("/sys/bus/vdpa/devices", DEVICE))) {
             node = Path.of("/dev", s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("vhost-vdpa-")).findFirst().orElseThrow());
         }
+        // virt-launcher's QEMU gets the device through the device plugin's mount; here, by mode
+        assertEquals(0, run("chmod", "0666", node.toString()).rc());
         String vmi = """
-                {"metadata": {"name": "vm"}, "spec": {"domain": {"devices": {"interfaces": [
-                  {"name": "default", "masquerade": {}}, {"name": "fast", "binding": {"name": "vdpa"}, "macAddress": "%s"}]}}}}"""
-                .formatted(MAC);
+                {"metadata": {"name": "vm-fast"}, "spec": {"domain": {"devices": {"interfaces": [
+                  {"name": "fast", "binding": {"name": "vdpa"}, "macAddress": "%s", "bootOrder": 1}]}}}}""".formatted(MAC);
         String info = """
                 {"interfaces": [{"network": "fast", "deviceInfo": {"type": "vdpa", "version": "1.1.0",
                   "vdpa": {"parent-device": "%s", "driver": "vhost", "path": "%s"}}}]}""".formatted(DEVICE, node);
-        String domain = DomainMutation.apply(Fixtures.DOMAIN, vmi, info, Map.of(), "vdpa");
-        List<String> netArgs = libvirtNetArgs(domain);
-        assertEquals(List.of("-netdev", "vhost-vdpa,vhostdev=" + node + ",id=hostua-fast",
-                "-device", "virtio-net-pci,netdev=hostua-fast,id=ua-fast,mac=" + MAC), netArgs);
+        String domain = DomainMutation.apply(Fixtures.read("domain-guest.xml"), vmi, info, Map.of(), "vdpa");
 
+        Files.createDirectories(HOME);
+        Files.writeString(HOME.resolve("domain.xml"), domain);
+        assertEquals(0, run("chown", "-R", "65534:65534", HOME.toString()).rc());
+        // libvirt raises QEMU's locked-memory limit for <locked/>: within the hard limit the daemon was given
+        var daemon = new ProcessBuilder(command(List.of("prlimit", "--memlock=unlimited:unlimited"), "libvirtd", "--timeout=300", "--daemon"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(0, daemon.waitFor());
+        Path socket = HOME.resolve("run/libvirt/libvirt-sock"); // else virsh would start a daemon of its own
+        for (int i = 0; i < 600 && !Files.exists(socket); i++) Thread.sleep(50);
+        assertTrue(Files.exists(socket), "the session daemon made no socket in 30 s");
         String before = run("vdpa", "-j", "dev", "config", "show", DEVICE).out();
         assertFalse(before.contains("negotiated_features"), "nothing has driven the device yet: " + before);
 
-        Path qmp = tmp.resolve("qmp.sock");
-        var cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-m", "64", "-nodefaults",
-                "-display", "none", "-serial", "none", "-monitor", "none", "-qmp", "unix:" + qmp + ",server=on,wait=off", "-boot", "n"));
-        cmd.addAll(netArgs);
-        qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("qemu.log").toFile()).start();
+        assertEquals(0, virsh("define", HOME.resolve("domain.xml").toString()).rc());
         long start = System.nanoTime();
+        Run started = virsh("start", NAME);
+        assertEquals(0, started.rc(), started.out());
+        String log = Files.readString(HOME.resolve("cache/libvirt/qemu/log/" + NAME + ".log"));
+        assertTrue(log.contains("-netdev '{\"type\":\"vhost-vdpa\",\"vhostdev\":\"/dev/fdset/0\",\"id\":\"hostua-fast\"}'"), log);
+        assertTrue(log.contains("\"driver\":\"virtio-net-pci\",\"netdev\":\"hostua-fast\",\"id\":\"ua-fast\",\"mac\":\"" + MAC + "\""), log);
+
         String during = "";
-        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120) && qemu.isAlive()) {
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120)) {
             during = run("vdpa", "-j", "dev", "config", "show", DEVICE).out();
             if (during.contains("negotiated_features")) break;
             Thread.sleep(250);
         }
-        assertTrue(during.contains("\"VERSION_1\""), "no features negotiated through QEMU in 120 s: " + during + Files.readString(tmp.resolve("qemu.log")));
-        System.out.printf("guest QEMU: %s negotiated %.1f s after QEMU started (nested TCG): %s%n", DEVICE,
+        assertTrue(during.contains("\"VERSION_1\""), "no features negotiated through QEMU in 120 s: " + during);
+        System.out.printf("guest libvirt: %s features negotiated %.1f s after virsh start (nested TCG): %s%n", DEVICE,
                 (System.nanoTime() - start) / 1e9, during.trim());
-
-        String network = qmp(qmp, "info network");
+        String network = virsh("qemu-monitor-command", NAME, "--hmp", "info network").out();
         assertTrue(network.contains("hostua-fast: index=0,type=vhost-vdpa"), network);
-        System.out.println("guest QEMU: info network: " + network.replace("\\r\\n", " | "));
+        System.out.println("guest libvirt: " + log.lines().filter(l -> l.contains("vhost-vdpa")).findFirst().orElse("").trim());
         var busy = assertThrows(IOException.class, () -> FileChannel.open(node, StandardOpenOption.READ, StandardOpenOption.WRITE).close());
         assertTrue(busy.getMessage().contains("busy"), "a second opener refused while QEMU holds it: " + busy.getMessage());
 
-        qemu.destroy();
-        assertTrue(qemu.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, virsh("destroy", NAME).rc());
         FileChannel.open(node, StandardOpenOption.READ, StandardOpenOption.WRITE).close(); // free again
     }
 
-    /**
-     * What libvirt's QEMU driver makes of each {@code <interface type='vdpa'>}: a vhost-vdpa netdev named
-     * {@code host<alias>} on the source device, and a virtio-net-pci device with the alias as id and the MAC.
-     */
-    static List<String> libvirtNetArgs(String domainXml) throws Exception {
-        var f = DocumentBuilderFactory.newInstance();
-        var dom = f.newDocumentBuilder().parse(new org.xml.sax.InputSource(new StringReader(domainXml)));
-        var out = new ArrayList<String>();
-        var interfaces = dom.getElementsByTagName("interface");
-        for (int i = 0; i < interfaces.getLength(); i++) {
-            var e = (Element) interfaces.item(i);
-            if (!e.getAttribute("type").equals("vdpa")) continue;
-            String alias = ((Element) e.getElementsByTagName("alias").item(0)).getAttribute("name");
-            String dev = ((Element) e.getElementsByTagName("source").item(0)).getAttribute("dev");
-            String mac = ((Element) e.getElementsByTagName("mac").item(0)).getAttribute("address");
-            out.addAll(List.of("-netdev", "vhost-vdpa,vhostdev=" + dev + ",id=host" + alias,
-                    "-device", "virtio-net-pci,netdev=host" + alias + ",id=" + alias + ",mac=" + mac));
-        }
-        return out;
+    /** {@code prefix} then {@code args} as the unprivileged user (nobody), in its own session environment. */
+    private static String[] command(List<String> prefix, String... args) {
+        var cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "-i", "HOME=" + HOME,
+                "XDG_RUNTIME_DIR=" + HOME.resolve("run"), "XDG_CONFIG_HOME=" + HOME.resolve("config"),
+                "XDG_CACHE_HOME=" + HOME.resolve("cache"), "PATH=/usr/sbin:/usr/bin:/bin"));
+        cmd.addAll(List.of(args));
+        return cmd.toArray(String[]::new);
     }
 
-    /** One HMP command through QMP, as libvirt talks to QEMU; waits for the socket QEMU creates. */
-    private static String qmp(Path socket, String hmp) throws Exception {
-        for (int i = 0; i < 400 && !Files.exists(socket); i++) Thread.sleep(50);
-        try (var ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            var in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch)));
-            var out = new PrintWriter(Channels.newOutputStream(ch), true);
-            in.readLine(); // greeting
-            out.println("{\"execute\": \"qmp_capabilities\"}");
-            in.readLine();
-            out.println("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"" + hmp + "\"}}");
-            return in.readLine();
-        }
+    private static Run virsh(String... args) throws Exception {
+        var cmd = new ArrayList<>(List.of("virsh", "-c", "qemu:///session"));
+        cmd.addAll(List.of(args));
+        return run(command(List.of(), cmd.toArray(String[]::new)));
     }
 
     private record Run(int rc, String out) {}
