@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * libvirt's own judgement of the domains the mutation produces: its RNG schema ({@code virt-xml-validate}, Debian
  * libvirt-clients) and its QEMU driver, which defines each one and gives it back with our interfaces. The driver runs
- * as a session daemon of an unprivileged user (nobody), started by virsh; {@code domxml-to-native} cannot serve here,
- * since it makes tap devices, which that user may not. The fixtures' emulator and machine are RHEL's, as
+ * as a session daemon of an unprivileged user (nobody), started by virsh. ({@code domxml-to-native} cannot show a vDPA
+ * netdev: it rewrites every interface to a tap device; the guest tier has libvirt start the domain instead.) The
+ * fixtures' emulator and machine are RHEL's, as
  * virt-launcher writes them: for the driver they become this host's QEMU and q35, and kvm becomes qemu (TCG).
  */
 class LibvirtTest {
