@@ -13,12 +13,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * {@code make bench}: the Java worker against DPDK's testpmd on the same virtual ports, with the same EAL memory
  * options, one forwarding core each, burst 32, 1024 descriptors, 16383 mbufs (cache 256), no TX retries.
  * Runs alternate (Java, C, Java, C ...); each measures RX packets over a window that starts after a warm-up,
- * from the contender's own port counters. Prints medians and the ratio, writes the same as JSON.
+ * from the contender's own port counters, and its forwarding thread's own CPU time over that window. Each pair of
+ * adjacent rounds gives two ratios: rate (Java/testpmd, wall clock) and CPU cost per packet (testpmd/Java); both
+ * read >= 1 when Java is ahead. Their medians and spreads decide, see {@link PairedRatios}. Writes the same as JSON.
  *
  * <p>Usage: {@code SideBySide [--rounds N] [--window SECONDS] [--warmup SECONDS] [--out FILE] [--worker-jar JAR]}
  */
@@ -27,7 +30,8 @@ public final class SideBySide {
     record Scenario(String name, String description, String mode, List<String> workerPorts, List<String> testpmdVdevs,
                     int dutCpu, boolean vhostBackend, int seedBursts) {}
 
-    record Result(double mpps, long allocatedBytes, double bytesPerPacket, long gcs) {}
+    /** One contender's round: its rate, and its forwarding thread's CPU time per packet; for Java, what the JVM did. */
+    record Result(double mpps, double cpuNsPerPacket, long allocatedBytes, double bytesPerPacket, long gcs) {}
 
     private final int rounds;
     private final int windowSeconds;
@@ -96,35 +100,47 @@ public final class SideBySide {
         System.out.println();
         System.out.println("scenario " + s.name() + ": " + s.description());
         List<Result> java = new ArrayList<>();
-        List<Double> c = new ArrayList<>();
+        List<Result> c = new ArrayList<>();
         Testpmd backend = s.vhostBackend() ? startBackend() : null;
         try {
             for (int r = 1; r <= rounds; r++) {
                 Result j = runWorker(s, r);
                 java.add(j);
-                System.out.printf(Locale.ROOT, "  round %d  java    %8.3f Mpps  (%.4f B/packet, %d GCs)%n", r, j.mpps(), j.bytesPerPacket(), j.gcs());
-                double t = runTestpmd(s, r);
+                Result t = runTestpmd(s, r);
                 c.add(t);
-                System.out.printf(Locale.ROOT, "  round %d  testpmd %8.3f Mpps%n", r, t);
+                System.out.printf(Locale.ROOT, "  round %d  java %8.3f Mpps %6.2f ns/packet CPU (%.4f B/packet, %d GCs) | testpmd %8.3f Mpps"
+                        + " %6.2f ns/packet CPU | rate %.3f cost %.3f%n", r, j.mpps(), j.cpuNsPerPacket(), j.bytesPerPacket(), j.gcs(),
+                        t.mpps(), t.cpuNsPerPacket(), j.mpps() / t.mpps(), t.cpuNsPerPacket() / j.cpuNsPerPacket());
             }
         } finally {
             if (backend != null) backend.close();
         }
-        double javaMedian = median(java.stream().map(Result::mpps).toList());
-        double cMedian = median(c);
+        var pairs = IntStream.range(0, java.size()).boxed().toList();
+        var rate = PairedRatios.of("rate java/testpmd", pairs.stream().map(r -> java.get(r).mpps() / c.get(r).mpps()).toList());
+        var cost = PairedRatios.of("cpu cost testpmd/java", pairs.stream().map(r -> c.get(r).cpuNsPerPacket() / java.get(r).cpuNsPerPacket()).toList());
         long maxGcs = java.stream().mapToLong(Result::gcs).max().orElse(0);
         double maxBytes = java.stream().mapToDouble(Result::bytesPerPacket).max().orElse(0);
-        System.out.printf(Locale.ROOT, "  median   java %.3f Mpps, testpmd %.3f Mpps, ratio java/testpmd %.3f; "
-                + "java allocated at most %.4f B/packet, at most %d GCs per %d s window%n",
-                javaMedian, cMedian, javaMedian / cMedian, maxBytes, maxGcs, windowSeconds);
+        System.out.printf(Locale.ROOT, "  median   java %.3f Mpps %.2f ns/packet, testpmd %.3f Mpps %.2f ns/packet; java allocated at most"
+                        + " %.4f B/packet, at most %d GCs per %d s window%n", median(java.stream().map(Result::mpps).toList()),
+                median(java.stream().map(Result::cpuNsPerPacket).toList()), median(c.stream().map(Result::mpps).toList()),
+                median(c.stream().map(Result::cpuNsPerPacket).toList()), maxBytes, maxGcs, windowSeconds);
+        System.out.println("  " + rate.verdict());
+        System.out.println("  " + cost.verdict());
         var m = new LinkedHashMap<String, Object>();
         m.put("name", s.name());
         m.put("description", s.description());
         m.put("java_mpps", java.stream().map(Result::mpps).toList());
-        m.put("testpmd_mpps", c);
-        m.put("java_median_mpps", javaMedian);
-        m.put("testpmd_median_mpps", cMedian);
-        m.put("ratio", javaMedian / cMedian);
+        m.put("testpmd_mpps", c.stream().map(Result::mpps).toList());
+        m.put("java_cpu_ns_per_packet", java.stream().map(Result::cpuNsPerPacket).toList());
+        m.put("testpmd_cpu_ns_per_packet", c.stream().map(Result::cpuNsPerPacket).toList());
+        m.put("rate_ratios", rate.ratios());
+        m.put("rate_ratio_median", rate.median());
+        m.put("rate_ratio_spread", List.of(rate.low(), rate.high()));
+        m.put("rate_resolved", rate.resolved());
+        m.put("cost_ratios", cost.ratios());
+        m.put("cost_ratio_median", cost.median());
+        m.put("cost_ratio_spread", List.of(cost.low(), cost.high()));
+        m.put("cost_resolved", cost.resolved());
         m.put("java_bytes_per_packet", java.stream().map(Result::bytesPerPacket).toList());
         m.put("java_gcs", java.stream().map(Result::gcs).toList());
         return m;
@@ -143,7 +159,7 @@ public final class SideBySide {
         return backend;
     }
 
-    private double runTestpmd(Scenario s, int round) throws IOException {
+    private Result runTestpmd(Scenario s, int round) throws IOException {
         int mainCpu = s.dutCpu() == 0 ? 1 : 0;
         try (var t = new Testpmd(work.resolve(s.name() + "-testpmd-" + round + ".log"), "vp-bench-c-" + ProcessHandle.current().pid(),
                 mainCpu, s.dutCpu(), testpmdMemory(), s.testpmdVdevs(),
@@ -151,11 +167,15 @@ public final class SideBySide {
             t.command(s.seedBursts() > 0 ? "start tx_first " + s.seedBursts() : "start");
             Testpmd.sleep(warmupSeconds * 1000L);
             long t1 = System.nanoTime();
+            long cpu1 = t.forwardingCpuNanos();
             long before = t.rxPacketsNow(s.testpmdVdevs().size());
             Testpmd.sleep(windowSeconds * 1000L);
             long t2 = System.nanoTime();
+            long cpu2 = t.forwardingCpuNanos();
             long after = t.rxPacketsNow(s.testpmdVdevs().size());
-            return (after - before) / ((t2 - t1) / 1e9) / 1e6;
+            long packets = after - before;
+            if (packets <= 0) throw new IOException("testpmd forwarded no packets in " + s.name() + " round " + round + " (log " + t.log() + ")");
+            return new Result(packets / ((t2 - t1) / 1e9) / 1e6, (double) (cpu2 - cpu1) / packets, 0, 0, 0);
         }
     }
 
@@ -179,7 +199,9 @@ public final class SideBySide {
         double mpps = 0;
         Matcher m = Pattern.compile("\"rx_mpps\":([0-9.e+-]+)").matcher(json);
         while (m.find()) mpps += Double.parseDouble(m.group(1));
-        return new Result(mpps, (long) number(json, "allocated_bytes"), number(json, "bytes_per_packet"), (long) number(json, "gcs"));
+        if (mpps <= 0) throw new IOException("the worker forwarded no packets in " + s.name() + " round " + round + " (log " + log + ")");
+        return new Result(mpps, number(json, "cpu_ns_per_packet"), (long) number(json, "allocated_bytes"), number(json, "bytes_per_packet"),
+                (long) number(json, "gcs"));
     }
 
     private static double number(String json, String key) {

@@ -90,6 +90,22 @@ final class Testpmd implements AutoCloseable {
         throw new IOException("testpmd printed no port stats:\n" + log());
     }
 
+    /**
+     * The forwarding lcore's CPU time so far, in ns: the first field of its schedstat, the kernel's count of the time
+     * the thread ran (time the host stole from the VM is not in it).
+     */
+    long forwardingCpuNanos() throws IOException {
+        var names = new ArrayList<String>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path t : tasks.toList()) {
+                String name = Files.readString(t.resolve("comm")).trim();
+                if (name.startsWith("lcore-worker")) return Long.parseLong(Files.readString(t.resolve("schedstat")).split(" ")[0]);
+                names.add(name);
+            }
+        }
+        throw new IOException("testpmd (pid " + process.pid() + ") has no lcore-worker thread; threads: " + names);
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

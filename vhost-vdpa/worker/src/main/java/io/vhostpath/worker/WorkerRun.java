@@ -248,8 +248,9 @@ final class WorkerRun {
             ports.add(m);
         }
         double perPacket = packets == 0 ? 0 : (double) jvm.allocatedBytes() / packets;
-        out.printf(Locale.ROOT, "  polling threads allocated %d B (%.4f B/packet); GCs in the window: %d%n",
-                jvm.allocatedBytes(), perPacket, jvm.gcs());
+        double cpuPerPacket = packets == 0 ? 0 : (double) jvm.pollingCpuNanos() / packets;
+        out.printf(Locale.ROOT, "  polling threads allocated %d B (%.4f B/packet); GCs in the window: %d; their CPU time %.3f s"
+                + " (%.2f ns/packet)%n", jvm.allocatedBytes(), perPacket, jvm.gcs(), jvm.pollingCpuNanos() / 1e9, cpuPerPacket);
         boolean failed = worker.pollingFailure() != null;
         summary = new LinkedHashMap<>();
         summary.put("mode", end.mode());
@@ -262,6 +263,8 @@ final class WorkerRun {
         summary.put("allocated_bytes", jvm.allocatedBytes());
         summary.put("bytes_per_packet", perPacket);
         summary.put("gcs", jvm.gcs());
+        summary.put("polling_cpu_ns", jvm.pollingCpuNanos());
+        summary.put("cpu_ns_per_packet", cpuPerPacket);
         summary.put("polling_failed", failed);
         return failed ? 3 : 0;
     }

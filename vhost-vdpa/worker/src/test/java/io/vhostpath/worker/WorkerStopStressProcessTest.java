@@ -163,9 +163,11 @@ class WorkerStopStressProcessTest {
             problems.add(what + ": runtime dir left");
         }
         if (out.contains("NOT returned")) problems.add(what + ": mbufs leaked: " + out.lines().filter(l -> l.contains("NOT returned")).toList());
-        if (out.isEmpty() && (rc == 130 || rc == 143 || (rc == 1 && w.err().contains("Error occurred during initialization of VM")))) {
+        boolean jvmInitFailed = rc == 1 && (out + w.err()).contains("Error occurred during initialization of VM");
+        if (out.isEmpty() && (rc == 130 || rc == 143) || jvmInitFailed) {
             // The signal came before main installed its handlers, and the JVM ended before any of our code ran: by
-            // the signal's default action (128 + signal), or, still initialising itself, with its own exit 1.
+            // the signal's default action (128 + signal), or, still initialising itself, with its own exit 1 and
+            // "Error occurred during initialization of VM", which HotSpot prints on stdout (seen in CI: 1 run in 200).
             stoppedBeforeMain.incrementAndGet();
             return;
         }
