@@ -14,7 +14,7 @@ class PairedRatiosTest {
                 PairedRatios.of("rate java/testpmd", List.of(1.04, 0.57, 1.02, 1.06, 1.30)).verdict());
         assertEquals("rate java/testpmd 1.010 (0.990-1.030): no difference resolved",
                 PairedRatios.of("rate java/testpmd", List.of(1.01, 0.99, 1.03)).verdict(), "fewer than five: the whole range");
-        assertEquals("cost testpmd/java 0.950 (0.930-0.970): java behind by 5.0%",
+        assertEquals("cost testpmd/java 0.950 (0.940-0.960): java behind by 5.0%",
                 PairedRatios.of("cost testpmd/java", List.of(0.95, 0.93, 0.97, 0.96, 0.94)).verdict());
         assertThrows(IllegalArgumentException.class, () -> PairedRatios.of("x", List.of()));
     }
