@@ -99,11 +99,11 @@ final class Testpmd implements AutoCloseable {
         try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
             for (Path t : tasks.toList()) {
                 String name = Files.readString(t.resolve("comm")).trim();
-                if (name.startsWith("lcore-worker")) return Long.parseLong(Files.readString(t.resolve("schedstat")).split(" ")[0]);
+                if (name.startsWith("rte-worker") || name.startsWith("lcore-worker")) return Long.parseLong(Files.readString(t.resolve("schedstat")).split(" ")[0]);
                 names.add(name);
             }
         }
-        throw new IOException("testpmd (pid " + process.pid() + ") has no lcore-worker thread; threads: " + names);
+        throw new IOException("testpmd (pid " + process.pid() + ") has no forwarding lcore thread (rte-worker-N, lcore-worker-N in older DPDK); threads: " + names);
     }
 
     static void sleep(long millis) {
