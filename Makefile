@@ -16,7 +16,7 @@ ARGS ?=
 CNI_BIN_DIR ?= /opt/cni/bin
 CNI_JAR := secondary-cni/target/vhostpath-cni.jar
 
-.PHONY: help setup check-jdk build crds images test test-repeat kernel-test kernel-bench run bench micro install-cni bench-cni clean
+.PHONY: help setup check-jdk build crds images test test-repeat kernel-test kernel-bench run bench report micro install-cni bench-cni clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,8 +66,12 @@ kernel-bench: setup check-jdk ## in the guest: vDPA control and node provisionin
 run: build ## the main job: the worker on virtio_user over vhost-user, served by testpmd (no hardware)
 	@scripts/run-demo.sh $(ARGS)
 
-bench: build ## the worker against testpmd, side by side; prints ratios, writes perf/target/bench.json
+bench: build ## the worker against testpmd (and its pipeline against itself), paired rounds; writes perf/target/bench.json
 	@scripts/bench.sh $(ARGS)
+
+report: build ## HTML + PNG charts (perf/target/report) from perf/target/bench.json, running make bench first if there is none
+	@[ -f perf/target/bench.json ] || scripts/bench.sh $(ARGS)
+	@$(JAVA_HOME)/bin/java -Djava.awt.headless=true -cp $(PERF_JAR) io.vhostpath.perf.Report
 
 micro: build ## JMH micro-benchmarks: per-burst cost of the downcalls, macswap, probe reading
 	$(JAVA_HOME)/bin/java -cp $(PERF_JAR) org.openjdk.jmh.Main $(or $(ARGS),-prof gc)

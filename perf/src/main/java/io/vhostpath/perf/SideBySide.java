@@ -23,12 +23,38 @@ import java.util.stream.IntStream;
  * adjacent rounds gives two ratios: rate (Java/testpmd, wall clock) and CPU cost per packet (testpmd/Java); both
  * read >= 1 when Java is ahead. Their medians and spreads decide, see {@link PairedRatios}. Writes the same as JSON.
  *
- * <p>Usage: {@code SideBySide [--rounds N] [--window SECONDS] [--warmup SECONDS] [--out FILE] [--worker-jar JAR]}
+ * <p>Usage: {@code SideBySide [--rounds N] [--window SECONDS] [--warmup SECONDS] [--scenarios NAME,...|sweep|all]
+ * [--out FILE] [--worker-jar JAR]}: by default null-io, null-macswap, vhost-io and pipeline; {@code sweep} is the frame
+ * size sweep (64 to 1518 bytes, Java against testpmd).
  */
 public final class SideBySide {
-    /** A scenario: the ports as the worker names them and as testpmd's vdevs, and who forwards on which CPU. */
+    /** Who forwards: the worker run to completion, the worker handing packets to a stage thread, or testpmd. */
+    enum Contender {
+        JAVA("java"), JAVA_PIPELINE("pipeline"), TESTPMD("testpmd");
+
+        final String label;
+
+        Contender(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * A scenario: the ports as the worker names them and as testpmd's vdevs, who forwards on which CPU, and the two
+     * contenders, {@code a} measured against {@code b}; {@code frameSize} 0 when the ports choose it.
+     */
     record Scenario(String name, String description, String mode, List<String> workerPorts, List<String> testpmdVdevs,
-                    int dutCpu, boolean vhostBackend, int seedBursts) {}
+                    int dutCpu, boolean vhostBackend, int seedBursts, Contender a, Contender b, int frameSize) {
+        Scenario(String name, String description, String mode, List<String> workerPorts, List<String> testpmdVdevs,
+                 int dutCpu, boolean vhostBackend, int seedBursts) {
+            this(name, description, mode, workerPorts, testpmdVdevs, dutCpu, vhostBackend, seedBursts, Contender.JAVA, Contender.TESTPMD, 0);
+        }
+
+        /** A pipeline on two CPUs spins two threads: CPU per packet compares work only between one-thread contenders. */
+        boolean costComparable() {
+            return a != Contender.JAVA_PIPELINE && b != Contender.JAVA_PIPELINE;
+        }
+    }
 
     /** One contender's round: its rate, and its forwarding thread's CPU time per packet; for Java, what the JVM did. */
     record Result(double mpps, double cpuNsPerPacket, long allocatedBytes, double bytesPerPacket, long gcs) {}
@@ -51,6 +77,7 @@ public final class SideBySide {
 
     public static void main(String[] args) throws Exception {
         int rounds = 3, window = 10, warmup = 2;
+        var only = new ArrayList<String>();
         Path out = Path.of("perf/target/bench.json");
         Path jar = Path.of("vhost-vdpa/worker/target/vhostpath-worker.jar");
         for (int i = 0; i < args.length; i++) {
@@ -60,8 +87,10 @@ public final class SideBySide {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--worker-jar" -> jar = Path.of(args[++i]);
+                case "--scenarios" -> only.addAll(List.of(args[++i].split(",")));
                 default -> {
-                    System.err.println("usage: SideBySide [--rounds N] [--window S] [--warmup S] [--out FILE] [--worker-jar JAR]");
+                    System.err.println("usage: SideBySide [--rounds N] [--window S] [--warmup S] [--scenarios NAME,...|sweep|all]"
+                            + " [--out FILE] [--worker-jar JAR]");
                     System.exit(2);
                 }
             }
@@ -72,7 +101,7 @@ public final class SideBySide {
         Path work = Files.createDirectories(out.toAbsolutePath().getParent().resolve("bench-logs"));
         var bench = new SideBySide(rounds, window, warmup, jar, work, hugepages);
         System.out.println("machine: " + machine);
-        System.out.printf(Locale.ROOT, "method: %d rounds each, alternating Java/testpmd, %d s warm-up then %d s measured, %s%n",
+        System.out.printf(Locale.ROOT, "method: %d rounds each, the two contenders alternating, %d s warm-up then %d s measured, %s%n",
                 rounds, warmup, window, hugepages ? "hugepages (--in-memory)" : "no hugepages (--no-huge -m 1024)");
         var scenarios = List.of(
                 new Scenario("null-io", "net_null pair, io forwarding, one core (CPU 1)", "io",
@@ -82,7 +111,23 @@ public final class SideBySide {
                 new Scenario("vhost-io", "virtio_user on vhost-user, io forwarding in a loop with one testpmd backend "
                         + "(io, CPU 1) serving every run; forwarder on CPU 0; 8 bursts seeded", "io",
                         List.of("vhost-user:" + work.resolve("vhost.sock")),
-                        List.of("virtio_user0,path=" + work.resolve("vhost.sock") + ",queues=1,queue_size=1024"), 0, true, 8));
+                        List.of("virtio_user0,path=" + work.resolve("vhost.sock") + ",queues=1,queue_size=1024"), 0, true, 8),
+                new Scenario("pipeline", "one net_null port in a loop, macswap: the Agrona ring handoff to a stage thread (CPU 0)"
+                        + " against run-to-completion (CPU 1)", "macswap", List.of("null"), List.of(), 1, false, 0,
+                        Contender.JAVA_PIPELINE, Contender.JAVA, 0));
+        var selected = new ArrayList<Scenario>();
+        for (Scenario sc : scenarios) if (only.isEmpty() || only.contains(sc.name()) || only.contains("all")) selected.add(sc);
+        if (only.contains("sweep") || only.contains("all")) {
+            for (int size : new int[] {64, 128, 256, 512, 1024, 1518}) {
+                var vdevs = List.of("net_null0,size=" + size, "net_null1,size=" + size);
+                selected.add(new Scenario("size-" + size, "net_null pair, io, " + size + "-byte frames, one core (CPU 1)", "io",
+                        vdevs, vdevs, 1, false, 0, Contender.JAVA, Contender.TESTPMD, size));
+            }
+        }
+        if (selected.isEmpty()) {
+            System.err.println("no scenario named " + only + "; there are " + scenarios.stream().map(Scenario::name).toList() + ", sweep, all");
+            System.exit(2);
+        }
         var report = new LinkedHashMap<String, Object>();
         report.put("machine", machine.toMap());
         report.put("rounds", rounds);
@@ -90,7 +135,7 @@ public final class SideBySide {
         report.put("window_seconds", window);
         report.put("hugepages", hugepages);
         var results = new ArrayList<Map<String, Object>>();
-        for (Scenario s : scenarios) results.add(bench.run(s));
+        for (Scenario s : selected) results.add(bench.run(s));
         report.put("scenarios", results);
         Files.writeString(out, Json.write(report) + "\n");
         System.out.println("wrote " + out + " (run logs in " + work + ")");
@@ -99,51 +144,85 @@ public final class SideBySide {
     private Map<String, Object> run(Scenario s) throws Exception {
         System.out.println();
         System.out.println("scenario " + s.name() + ": " + s.description());
-        List<Result> java = new ArrayList<>();
-        List<Result> c = new ArrayList<>();
+        String a = s.a().label, b = s.b().label;
+        List<Result> ra = new ArrayList<>();
+        List<Result> rb = new ArrayList<>();
         Testpmd backend = s.vhostBackend() ? startBackend() : null;
         try {
             for (int r = 1; r <= rounds; r++) {
-                Result j = runWorker(s, r);
-                java.add(j);
-                Result t = runTestpmd(s, r);
-                c.add(t);
-                System.out.printf(Locale.ROOT, "  round %d  java %8.3f Mpps %6.2f ns/packet CPU (%.4f B/packet, %d GCs) | testpmd %8.3f Mpps"
-                        + " %6.2f ns/packet CPU | rate %.3f cost %.3f%n", r, j.mpps(), j.cpuNsPerPacket(), j.bytesPerPacket(), j.gcs(),
-                        t.mpps(), t.cpuNsPerPacket(), j.mpps() / t.mpps(), t.cpuNsPerPacket() / j.cpuNsPerPacket());
+                Result x = measure(s, s.a(), r);
+                ra.add(x);
+                Result y = measure(s, s.b(), r);
+                rb.add(y);
+                System.out.printf(Locale.ROOT, "  round %d  %s %8.3f Mpps %6.2f ns/packet CPU (%.4f B/packet, %d GCs) | %s %8.3f Mpps"
+                        + " %6.2f ns/packet CPU | rate %.3f%n", r, a, x.mpps(), x.cpuNsPerPacket(), x.bytesPerPacket(), x.gcs(),
+                        b, y.mpps(), y.cpuNsPerPacket(), x.mpps() / y.mpps());
             }
         } finally {
             if (backend != null) backend.close();
         }
-        var pairs = IntStream.range(0, java.size()).boxed().toList();
-        var rate = PairedRatios.of("rate java/testpmd", pairs.stream().map(r -> java.get(r).mpps() / c.get(r).mpps()).toList());
-        var cost = PairedRatios.of("cpu cost testpmd/java", pairs.stream().map(r -> c.get(r).cpuNsPerPacket() / java.get(r).cpuNsPerPacket()).toList());
-        long maxGcs = java.stream().mapToLong(Result::gcs).max().orElse(0);
-        double maxBytes = java.stream().mapToDouble(Result::bytesPerPacket).max().orElse(0);
-        System.out.printf(Locale.ROOT, "  median   java %.3f Mpps %.2f ns/packet, testpmd %.3f Mpps %.2f ns/packet; java allocated at most"
-                        + " %.4f B/packet, at most %d GCs per %d s window%n", median(java.stream().map(Result::mpps).toList()),
-                median(java.stream().map(Result::cpuNsPerPacket).toList()), median(c.stream().map(Result::mpps).toList()),
-                median(c.stream().map(Result::cpuNsPerPacket).toList()), maxBytes, maxGcs, windowSeconds);
+        var pairs = IntStream.range(0, ra.size()).boxed().toList();
+        var rate = PairedRatios.of("rate " + a + "/" + b, pairs.stream().map(r -> ra.get(r).mpps() / rb.get(r).mpps()).toList());
+        var cost = PairedRatios.of("cpu cost " + b + "/" + a, pairs.stream().map(r -> rb.get(r).cpuNsPerPacket() / ra.get(r).cpuNsPerPacket()).toList());
+        System.out.printf(Locale.ROOT, "  median   %s %.3f Mpps %.2f ns/packet, %s %.3f Mpps %.2f ns/packet%s%n",
+                a, median(ra.stream().map(Result::mpps).toList()), median(ra.stream().map(Result::cpuNsPerPacket).toList()),
+                b, median(rb.stream().map(Result::mpps).toList()), median(rb.stream().map(Result::cpuNsPerPacket).toList()),
+                s.frameSize() == 0 ? "" : String.format(Locale.ROOT, "; L2 %.2f vs %.2f Gbit/s", gbps(median(ra.stream().map(Result::mpps).toList()), s),
+                        gbps(median(rb.stream().map(Result::mpps).toList()), s)));
+        System.out.printf(Locale.ROOT, "  java allocated at most %.4f B/packet, at most %d GCs per %d s window%n",
+                java(s, ra, rb).stream().mapToDouble(Result::bytesPerPacket).max().orElse(0),
+                java(s, ra, rb).stream().mapToLong(Result::gcs).max().orElse(0), windowSeconds);
         System.out.println("  " + rate.verdict());
-        System.out.println("  " + cost.verdict());
         var m = new LinkedHashMap<String, Object>();
         m.put("name", s.name());
         m.put("description", s.description());
-        m.put("java_mpps", java.stream().map(Result::mpps).toList());
-        m.put("testpmd_mpps", c.stream().map(Result::mpps).toList());
-        m.put("java_cpu_ns_per_packet", java.stream().map(Result::cpuNsPerPacket).toList());
-        m.put("testpmd_cpu_ns_per_packet", c.stream().map(Result::cpuNsPerPacket).toList());
+        m.put("a", a);
+        m.put("b", b);
+        if (s.frameSize() > 0) m.put("frame_size", s.frameSize());
+        m.put("a_mpps", ra.stream().map(Result::mpps).toList());
+        m.put("b_mpps", rb.stream().map(Result::mpps).toList());
+        m.put("a_cpu_ns_per_packet", ra.stream().map(Result::cpuNsPerPacket).toList());
+        m.put("b_cpu_ns_per_packet", rb.stream().map(Result::cpuNsPerPacket).toList());
         m.put("rate_ratios", rate.ratios());
         m.put("rate_ratio_median", rate.median());
         m.put("rate_ratio_spread", List.of(rate.low(), rate.high()));
         m.put("rate_resolved", rate.resolved());
-        m.put("cost_ratios", cost.ratios());
-        m.put("cost_ratio_median", cost.median());
-        m.put("cost_ratio_spread", List.of(cost.low(), cost.high()));
-        m.put("cost_resolved", cost.resolved());
-        m.put("java_bytes_per_packet", java.stream().map(Result::bytesPerPacket).toList());
-        m.put("java_gcs", java.stream().map(Result::gcs).toList());
+        if (s.costComparable()) {
+            System.out.println("  " + cost.verdict());
+            m.put("cost_ratios", cost.ratios());
+            m.put("cost_ratio_median", cost.median());
+            m.put("cost_ratio_spread", List.of(cost.low(), cost.high()));
+            m.put("cost_resolved", cost.resolved());
+        } else {
+            // The time the slower thread spends per packet, pipeline against run-to-completion: what the handoff adds.
+            double handoff = median(pairs.stream().map(r -> 1e3 / ra.get(r).mpps() - 1e3 / rb.get(r).mpps()).toList());
+            System.out.printf(Locale.ROOT, "  handoff cost %.2f ns/packet (1/rate of %s minus 1/rate of %s, median of pairs)%n", handoff, a, b);
+            m.put("handoff_ns_per_packet", handoff);
+        }
+        m.put("java_bytes_per_packet", java(s, ra, rb).stream().map(Result::bytesPerPacket).toList());
+        m.put("java_gcs", java(s, ra, rb).stream().map(Result::gcs).toList());
         return m;
+    }
+
+    /** The rounds of the Java contenders (both sides in the pipeline scenario). */
+    private static List<Result> java(Scenario s, List<Result> a, List<Result> b) {
+        var out = new ArrayList<Result>();
+        if (s.a() != Contender.TESTPMD) out.addAll(a);
+        if (s.b() != Contender.TESTPMD) out.addAll(b);
+        return out;
+    }
+
+    /** Layer 2 bits per second: frames without preamble and inter-frame gap. */
+    private static double gbps(double mpps, Scenario s) {
+        return mpps * 1e6 * s.frameSize() * 8 / 1e9;
+    }
+
+    private Result measure(Scenario s, Contender c, int round) throws Exception {
+        return switch (c) {
+            case JAVA -> runWorker(s, round, false);
+            case JAVA_PIPELINE -> runWorker(s, round, true);
+            case TESTPMD -> runTestpmd(s, round);
+        };
     }
 
     private List<String> testpmdMemory() {
@@ -179,16 +258,20 @@ public final class SideBySide {
         }
     }
 
-    private Result runWorker(Scenario s, int round) throws IOException, InterruptedException {
-        Path summary = work.resolve(s.name() + "-java-" + round + ".json");
-        Path log = work.resolve(s.name() + "-java-" + round + ".log");
+    private Result runWorker(Scenario s, int round, boolean pipeline) throws IOException, InterruptedException {
+        String who = pipeline ? "pipeline" : "java";
+        Path summary = work.resolve(s.name() + "-" + who + "-" + round + ".json");
+        Path log = work.resolve(s.name() + "-" + who + "-" + round + ".log");
+        // a pipeline's stage thread takes the other CPU
+        String cpus = pipeline ? s.dutCpu() + "," + (1 - s.dutCpu()) : Integer.toString(s.dutCpu());
         var cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                workerJar.toString(), "--mode", s.mode(), "--cpus", Integer.toString(s.dutCpu()), "--burst", "32",
+                workerJar.toString(), "--mode", s.mode(), "--cpus", cpus, "--burst", "32",
                 "--descriptors", "1024", "--mbufs", "16383", "--tx-retries", "0", "--tx-first", Integer.toString(s.seedBursts()),
                 "--duration", (warmupSeconds + windowSeconds) + "s", "--warmup", warmupSeconds + "s", "--stats-interval", "0",
                 "--http", "off", "--hugepages", hugepages ? "on" : "off", "--memory", "1024",
                 "--file-prefix", "vp-bench-java-" + ProcessHandle.current().pid(), "--summary-json", summary.toString()));
         for (String p : s.workerPorts()) cmd.addAll(List.of("--port", p));
+        if (pipeline) cmd.add("--pipeline");
         var process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(warmupSeconds + windowSeconds + 60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
