@@ -169,9 +169,10 @@ public final class SideBySide {
                 b, median(rb.stream().map(Result::mpps).toList()), median(rb.stream().map(Result::cpuNsPerPacket).toList()),
                 s.frameSize() == 0 ? "" : String.format(Locale.ROOT, "; L2 %.2f vs %.2f Gbit/s", gbps(median(ra.stream().map(Result::mpps).toList()), s),
                         gbps(median(rb.stream().map(Result::mpps).toList()), s)));
+        List<Result> javaRounds = java(s, ra, rb);
         System.out.printf(Locale.ROOT, "  java allocated at most %.4f B/packet, at most %d GCs per %d s window%n",
-                java(s, ra, rb).stream().mapToDouble(Result::bytesPerPacket).max().orElse(0),
-                java(s, ra, rb).stream().mapToLong(Result::gcs).max().orElse(0), windowSeconds);
+                javaRounds.stream().mapToDouble(Result::bytesPerPacket).max().orElse(0),
+                javaRounds.stream().mapToLong(Result::gcs).max().orElse(0), windowSeconds);
         System.out.println("  " + rate.verdict());
         var m = new LinkedHashMap<String, Object>();
         m.put("name", s.name());
@@ -199,8 +200,8 @@ public final class SideBySide {
             System.out.printf(Locale.ROOT, "  handoff cost %.2f ns/packet (1/rate of %s minus 1/rate of %s, median of pairs)%n", handoff, a, b);
             m.put("handoff_ns_per_packet", handoff);
         }
-        m.put("java_bytes_per_packet", java(s, ra, rb).stream().map(Result::bytesPerPacket).toList());
-        m.put("java_gcs", java(s, ra, rb).stream().map(Result::gcs).toList());
+        m.put("java_bytes_per_packet", javaRounds.stream().map(Result::bytesPerPacket).toList());
+        m.put("java_gcs", javaRounds.stream().map(Result::gcs).toList());
         return m;
     }
 
