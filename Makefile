@@ -16,7 +16,7 @@ ARGS ?=
 CNI_BIN_DIR ?= /opt/cni/bin
 CNI_JAR := secondary-cni/target/vhostpath-cni.jar
 
-.PHONY: help setup check-jdk build crds images test test-repeat kernel-test kernel-bench run bench report micro install-cni bench-cni clean
+.PHONY: help setup check-jdk build crds images test test-repeat kernel-test kernel-bench run bench rfc2544 latency report micro install-cni bench-cni clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -68,6 +68,12 @@ run: build ## the main job: the worker on virtio_user over vhost-user, served by
 
 bench: build ## the worker against testpmd (and its pipeline against itself), paired rounds; writes perf/target/bench.json
 	@scripts/bench.sh $(ARGS)
+
+rfc2544: build ## RFC 2544 zero-loss throughput per frame size, then latency at 10/50/90% of it; ARGS="--dut java|testpmd" or "--port SPEC"
+	@$(JAVA_HOME)/bin/java -cp $(PERF_JAR) io.vhostpath.perf.Rfc2544 $(ARGS)
+
+latency: build ## round trip through testpmd macswap vs the Java worker macswap on the same probe, at fixed loads; writes perf/target/latency.json
+	@$(JAVA_HOME)/bin/java -cp $(PERF_JAR) io.vhostpath.perf.LatencyVsC $(ARGS)
 
 report: build ## HTML + PNG charts (perf/target/report) from perf/target/bench.json, running make bench first if there is none
 	@[ -f perf/target/bench.json ] || scripts/bench.sh $(ARGS)

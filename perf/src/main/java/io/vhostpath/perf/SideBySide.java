@@ -10,9 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
@@ -62,15 +59,15 @@ public final class SideBySide {
     private final int rounds;
     private final int windowSeconds;
     private final int warmupSeconds;
-    private final Path workerJar;
+    private final WorkerRuns workers;
     private final Path work;
     private final boolean hugepages;
 
-    SideBySide(int rounds, int windowSeconds, int warmupSeconds, Path workerJar, Path work, boolean hugepages) {
+    SideBySide(int rounds, int windowSeconds, int warmupSeconds, WorkerRuns workers, Path work, boolean hugepages) {
         this.rounds = rounds;
         this.windowSeconds = windowSeconds;
         this.warmupSeconds = warmupSeconds;
-        this.workerJar = workerJar;
+        this.workers = workers;
         this.work = work;
         this.hugepages = hugepages;
     }
@@ -95,12 +92,11 @@ public final class SideBySide {
                 }
             }
         }
-        var machine = Machine.describe(dpdkVersion());
-        boolean hugepages = machine.freeHugepagesMb() >= 512;
         // Logs of every run stay beside the report, for a second look at a surprising figure.
-        Path work = Files.createDirectories(out.toAbsolutePath().getParent().resolve("bench-logs"));
-        var bench = new SideBySide(rounds, window, warmup, jar, work, hugepages);
-        System.out.println("machine: " + machine);
+        var context = Bench.open(out, "bench-logs", jar);
+        boolean hugepages = context.hugepages();
+        Path work = context.work();
+        var bench = new SideBySide(rounds, window, warmup, context.workers(), work, hugepages);
         System.out.printf(Locale.ROOT, "method: %d rounds each, the two contenders alternating, %d s warm-up then %d s measured, %s%n",
                 rounds, warmup, window, hugepages ? "hugepages (--in-memory)" : "no hugepages (--no-huge -m 1024)");
         var scenarios = List.of(
@@ -129,7 +125,7 @@ public final class SideBySide {
             System.exit(2);
         }
         var report = new LinkedHashMap<String, Object>();
-        report.put("machine", machine.toMap());
+        report.put("machine", context.machine().toMap());
         report.put("rounds", rounds);
         report.put("warmup_seconds", warmup);
         report.put("window_seconds", window);
@@ -226,23 +222,15 @@ public final class SideBySide {
         };
     }
 
-    private List<String> testpmdMemory() {
-        return hugepages ? List.of("--in-memory", "--single-file-segments") : List.of("--no-huge", "-m", "1024");
-    }
-
     private Testpmd startBackend() throws IOException {
-        Path sock = work.resolve("vhost.sock");
-        var backend = new Testpmd(work.resolve("backend.log"), "vp-bench-backend-" + ProcessHandle.current().pid(), 0, 1,
-                testpmdMemory(), List.of("net_vhost0,iface=" + sock + ",queues=1"),
-                List.of("--forward-mode=io", "--port-topology=loop"));
-        backend.command("start");
-        return backend;
+        return Testpmd.vhostServer(work.resolve("backend.log"), "vp-bench-backend-" + ProcessHandle.current().pid(),
+                work.resolve("vhost.sock"), "io", 1, hugepages);
     }
 
     private Result runTestpmd(Scenario s, int round) throws IOException {
         int mainCpu = s.dutCpu() == 0 ? 1 : 0;
         try (var t = new Testpmd(work.resolve(s.name() + "-testpmd-" + round + ".log"), "vp-bench-c-" + ProcessHandle.current().pid(),
-                mainCpu, s.dutCpu(), testpmdMemory(), s.testpmdVdevs(),
+                mainCpu, s.dutCpu(), Testpmd.memoryArgs(hugepages), s.testpmdVdevs(),
                 List.of("--forward-mode=" + s.mode(), "--port-topology=" + (s.testpmdVdevs().size() == 2 ? "paired" : "loop")))) {
             t.command(s.seedBursts() > 0 ? "start tx_first " + s.seedBursts() : "start");
             Testpmd.sleep(warmupSeconds * 1000L);
@@ -261,51 +249,25 @@ public final class SideBySide {
 
     private Result runWorker(Scenario s, int round, boolean pipeline) throws IOException, InterruptedException {
         String who = pipeline ? "pipeline" : "java";
-        Path summary = work.resolve(s.name() + "-" + who + "-" + round + ".json");
-        Path log = work.resolve(s.name() + "-" + who + "-" + round + ".log");
         // a pipeline's stage thread takes the other CPU
         String cpus = pipeline ? s.dutCpu() + "," + (1 - s.dutCpu()) : Integer.toString(s.dutCpu());
-        var cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                workerJar.toString(), "--mode", s.mode(), "--cpus", cpus, "--burst", "32",
-                "--descriptors", "1024", "--mbufs", "16383", "--tx-retries", "0", "--tx-first", Integer.toString(s.seedBursts()),
-                "--duration", (warmupSeconds + windowSeconds) + "s", "--warmup", warmupSeconds + "s", "--stats-interval", "0",
-                "--http", "off", "--hugepages", hugepages ? "on" : "off", "--memory", "1024",
-                "--file-prefix", "vp-bench-java-" + ProcessHandle.current().pid(), "--summary-json", summary.toString()));
-        for (String p : s.workerPorts()) cmd.addAll(List.of("--port", p));
-        if (pipeline) cmd.add("--pipeline");
-        var process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!process.waitFor(warmupSeconds + windowSeconds + 60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException("worker did not finish; log " + log);
-        }
-        if (process.exitValue() != 0) throw new IOException("worker exited " + process.exitValue() + ":\n" + Files.readString(log));
-        String json = Files.readString(summary);
-        double mpps = 0;
-        Matcher m = Pattern.compile("\"rx_mpps\":([0-9.e+-]+)").matcher(json);
-        while (m.find()) mpps += Double.parseDouble(m.group(1));
-        if (mpps <= 0) throw new IOException("the worker forwarded no packets in " + s.name() + " round " + round + " (log " + log + ")");
-        return new Result(mpps, number(json, "cpu_ns_per_packet"), (long) number(json, "allocated_bytes"), number(json, "bytes_per_packet"),
-                (long) number(json, "gcs"));
-    }
-
-    private static double number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":([0-9.e+-]+)").matcher(json);
-        if (!m.find()) throw new IllegalStateException(key + " missing in " + json);
-        return Double.parseDouble(m.group(1));
+        var args = new ArrayList<>(List.of("--mode", s.mode(), "--cpus", cpus, "--burst", "32", "--descriptors", "1024",
+                "--mbufs", "16383", "--tx-retries", "0", "--tx-first", Integer.toString(s.seedBursts()),
+                "--duration", (warmupSeconds + windowSeconds) + "s", "--warmup", warmupSeconds + "s"));
+        for (String p : s.workerPorts()) args.addAll(List.of("--port", p));
+        if (pipeline) args.add("--pipeline");
+        String name = s.name() + "-" + who + "-" + round;
+        var summary = workers.run(name, "vp-bench-java", args, warmupSeconds + windowSeconds + 60);
+        double mpps = WorkerRuns.number(summary, "rx_mpps");
+        if (mpps <= 0) throw new IOException("the worker forwarded no packets in " + s.name() + " round " + round + " (log "
+                + work.resolve(name + ".log") + ")");
+        return new Result(mpps, WorkerRuns.number(summary, "cpu_ns_per_packet"), (long) WorkerRuns.number(summary, "allocated_bytes"),
+                WorkerRuns.number(summary, "bytes_per_packet"), (long) WorkerRuns.number(summary, "gcs"));
     }
 
     static double median(List<Double> values) {
         var sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static String dpdkVersion() {
-        try {
-            var p = new ProcessBuilder("pkg-config", "--modversion", "libdpdk").redirectErrorStream(true).start();
-            return new String(p.getInputStream().readAllBytes()).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }

@@ -18,6 +18,7 @@ import io.vhostpath.worker.engine.PollingAgent;
 import io.vhostpath.worker.engine.StageEngine;
 import io.vhostpath.worker.engine.Stream;
 import io.vhostpath.worker.engine.StreamCounters;
+import io.vhostpath.worker.engine.TrafficGate;
 import io.vhostpath.worker.port.PortSpec;
 import io.vhostpath.worker.stats.PortMonitor;
 import io.vhostpath.worker.stats.PortSnapshot;
@@ -60,6 +61,7 @@ public final class Worker implements AutoCloseable {
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<PortMonitor> monitors = new ArrayList<>();
     private final List<PipelineRings> rings = new ArrayList<>();
+    private final TrafficGate gate = new TrafficGate();
     private final long startNanos = System.nanoTime();
     private Eal eal;
     private MbufPool pool;
@@ -108,7 +110,7 @@ public final class Worker implements AutoCloseable {
         startEal(specs);
 
         try {
-            pool = MbufPool.create("vhostpath", config.mbufs(), 256, MbufPool.DEFAULT_DATA_ROOM, MbufPool.SOCKET_ANY);
+            pool = MbufPool.create("vhostpath", config.mbufs(), 256, dataRoom(config.frameSize()), MbufPool.SOCKET_ANY);
         } catch (DpdkException e) {
             throw new WorkerError("cannot create a pool of " + config.mbufs() + " mbufs: " + e.getMessage(), useHugepages
                     ? "lower --mbufs, or reserve more hugepages (/proc/sys/vm/nr_hugepages)"
@@ -141,7 +143,7 @@ public final class Worker implements AutoCloseable {
             var source = config.sourceMac() != null ? config.sourceMac() : ports.get(stream.txPort()).macAddress();
             var context = new EngineContext(stream, c, config.burst(), config.txRetries(), pool.address(),
                     new PacketTemplate(source, config.destinationMac(), config.frameSize()), config.ratePps(), recorder,
-                    config.mode().generates() ? 0 : config.seedBursts());
+                    config.mode().generates() ? 0 : config.seedBursts(), gate);
             if (config.pipeline()) {
                 var r = new PipelineRings(1 << 16);
                 rings.add(r);
@@ -168,6 +170,14 @@ public final class Worker implements AutoCloseable {
         for (int s = 0; s < stages.size(); s++) startAgent("stage-" + s, List.of(stages.get(s)));
         warnOfSharedCpus();
     }
+
+    /** Room for DPDK's headroom and a generated frame in one segment: 2 KiB plus headroom, more for jumbo frames. */
+    static int dataRoom(int frameSize) {
+        return Math.max(MbufPool.DEFAULT_DATA_ROOM, MBUF_HEADROOM + frameSize);
+    }
+
+    /** RTE_PKTMBUF_HEADROOM as DPDK is built. */
+    private static final int MBUF_HEADROOM = 128;
 
     private void claimPrefix() {
         Optional<RuntimeDirectories.Claim> claim;
@@ -319,6 +329,16 @@ public final class Worker implements AutoCloseable {
         List<PortSnapshot> ports = monitors.stream().map(PortMonitor::sample).toList();
         return new Snapshot(elapsedSeconds(), config.mode().name().toLowerCase(), ports,
                 healthy() && ports.stream().allMatch(PortSnapshot::linkUp));
+    }
+
+    /** Generators send nothing more; receiving goes on (the drain period before the summary). */
+    public void stopGenerating() {
+        gate.close();
+    }
+
+    /** The measured window opens: round trips from now on make up each port's window histogram. */
+    public void openLatencyWindow() {
+        monitors.forEach(PortMonitor::openWindow);
     }
 
     /** False when teardown found mbufs missing from the pool. */

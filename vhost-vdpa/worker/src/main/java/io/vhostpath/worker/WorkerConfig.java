@@ -34,6 +34,7 @@ import java.util.List;
  * @param sourceMac     source MAC of generated packets, or null for the port's own
  * @param destinationMac destination MAC of generated packets
  * @param summaryJson   file to write the final summary to as JSON, or null
+ * @param latencyLog    file to write the measured window's round trips to as an HdrHistogram log, or null
  * @param startTimeout  longest wait for EAL to start (it probes the ports: a silent vhost-user peer blocks it)
  */
 public record WorkerConfig(List<String> ports, Mode mode, int queues, List<Integer> cpus, int burst, int descriptors,
@@ -41,7 +42,7 @@ public record WorkerConfig(List<String> ports, Mode mode, int queues, List<Integ
                            boolean pipeline, Duration duration, Duration statsInterval, Hugepages hugepages,
                            int memoryMb, String filePrefix, List<String> ealExtra, InetSocketAddress http,
                            MacAddress sourceMac, MacAddress destinationMac, java.nio.file.Path summaryJson,
-                           Duration startTimeout) {
+                           java.nio.file.Path latencyLog, Duration startTimeout) {
 
     public enum Hugepages { AUTO, ON, OFF }
 
@@ -70,6 +71,10 @@ public record WorkerConfig(List<String> ports, Mode mode, int queues, List<Integ
             throw WorkerError.usage("--start-timeout must be positive", "give e.g. --start-timeout 60s");
         }
         if (duration.isNegative()) throw WorkerError.usage("--duration " + duration + " is negative", "give e.g. --duration 10s, or 0 to run until stopped");
+        if (latencyLog != null && mode != Mode.LATENCY) {
+            throw WorkerError.usage("--latency-log needs --mode latency, not " + mode.name().toLowerCase(),
+                    "drop --latency-log or use --mode latency");
+        }
         if (pipeline && mode != Mode.IO && mode != Mode.MACSWAP) {
             throw WorkerError.usage("--pipeline works with --mode io or macswap, not " + mode.name().toLowerCase(),
                     "drop --pipeline or choose io/macswap");

@@ -77,6 +77,11 @@ public final class WorkerMain implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1s", description = "excluded from the summary's averages (default: ${DEFAULT-VALUE})")
     String warmup;
 
+    @Option(names = "--drain", defaultValue = "0", paramLabel = "DURATION",
+            description = "txonly/latency: after --duration, stop sending and keep receiving this long, so that every probe"
+                    + " in flight is back or counted lost (default: ${DEFAULT-VALUE})")
+    String drain;
+
     @Option(names = "--stats-interval", defaultValue = "1s", description = "live statistics period, 0 = none (default: ${DEFAULT-VALUE})")
     String statsInterval;
 
@@ -106,6 +111,10 @@ public final class WorkerMain implements Callable<Integer> {
     @Option(names = "--summary-json", paramLabel = "FILE", description = "also write the final summary as JSON")
     Path summaryJson;
 
+    @Option(names = "--latency-log", paramLabel = "FILE",
+            description = "latency mode: also write the measured window's round trips per port as an HdrHistogram log")
+    Path latencyLog;
+
     @Option(names = "--start-timeout", defaultValue = "60s", paramLabel = "DURATION",
             description = "longest wait for EAL and the ports to come up (default: ${DEFAULT-VALUE})")
     String startTimeout;
@@ -125,8 +134,8 @@ public final class WorkerMain implements Callable<Integer> {
                 enumValue(WorkerConfig.Hugepages.class, "--hugepages", hugepages), memory,
                 filePrefix != null ? filePrefix : "vhostpath-" + ProcessHandle.current().pid(), eal, address(http),
                 srcMac == null ? null : mac("--src-mac", srcMac), mac("--dst-mac", dstMac), summaryJson,
-                duration("--start-timeout", startTimeout));
-        return new WorkerRun(config, duration("--warmup", warmup), stop, System.out).run();
+                latencyLog, duration("--start-timeout", startTimeout));
+        return new WorkerRun(config, duration("--warmup", warmup), duration("--drain", drain), stop, System.out).run();
     }
 
     private static <E extends Enum<E>> E enumValue(Class<E> type, String option, String value) {

@@ -4,13 +4,17 @@ import io.vhostpath.text.Json;
 import io.vhostpath.worker.stats.Latency;
 import io.vhostpath.worker.stats.MetricsServer;
 import io.vhostpath.worker.stats.PortCounters;
+import io.vhostpath.worker.stats.PortMonitor;
 import io.vhostpath.worker.stats.PortSnapshot;
 import io.vhostpath.worker.stats.Snapshot;
 import io.vhostpath.worker.stats.SnapshotFormats;
 import io.vhostpath.worker.stats.TextFormat;
 import io.vhostpath.dpdk.EalStartAbandonedException;
 import io.vhostpath.dpdk.RuntimeDirectories;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -34,23 +38,33 @@ import java.util.concurrent.TimeUnit;
 final class WorkerRun {
     private final WorkerConfig config;
     private final Duration warmup;
+    private final Duration drain;
     private final PrintStream out;
     private final StopSignal stop;
     private volatile Snapshot latest;
     /** The summary document, once the run has been measured; written with the teardown's findings. */
     private Map<String, Object> summary;
+    /** Seconds into the run of the start and the end of the measured window (the end of sending, with a drain). */
+    private double windowStartSeconds;
+    private double windowEndSeconds;
 
-    WorkerRun(WorkerConfig config, Duration warmup, StopSignal stop, PrintStream out) {
+    WorkerRun(WorkerConfig config, Duration warmup, Duration drain, StopSignal stop, PrintStream out) {
+        if (!drain.isZero() && !config.mode().generates()) {
+            throw WorkerError.usage("--drain works with --mode txonly or latency, not " + config.mode().name().toLowerCase(),
+                    "drop --drain: only a generator has probes in flight to wait for");
+        }
         this.config = config;
         this.stop = stop;
         this.warmup = warmup;
+        this.drain = drain;
         this.out = out;
         this.latest = Snapshot.empty(config.mode().name().toLowerCase());
     }
 
     int run() {
-        // What can fail without DPDK fails before a device is opened: the summary path, the HTTP address.
-        checkSummaryPath();
+        // What can fail without DPDK fails before a device is opened: the output paths, the HTTP address.
+        checkOutputPath("--summary-json", config.summaryJson());
+        checkOutputPath("--latency-log", config.latencyLog());
         try (var http = openHttp()) {
             return run(http);
         }
@@ -87,6 +101,7 @@ final class WorkerRun {
         }
         rc = worker.allMbufsReturned() ? rc : 3;
         if (summary != null && config.summaryJson() != null) writeSummary(worker, rc);
+        if (summary != null && config.latencyLog() != null) writeLatencyLog(worker);
         return rc;
     }
 
@@ -99,25 +114,48 @@ final class WorkerRun {
         teardown.put("runtime_dir_removed", !Files.exists(worker.eal().runtimeDirectory()));
         summary.put("teardown", teardown);
         summary.put("exit_code", rc);
-        try (var file = Files.newByteChannel(config.summaryJson(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        write("--summary-json", config.summaryJson(), Json.write(summary) + "\n");
+    }
+
+    /**
+     * The measured window's round trips, one interval histogram per port tagged with its name, in HdrHistogram's log
+     * format (HistogramLogProcessor, or any HdrHistogram reader, takes it).
+     */
+    private void writeLatencyLog(Worker worker) {
+        var text = new ByteArrayOutputStream();
+        try (var stream = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+            var log = new HistogramLogWriter(stream);
+            log.outputComment("vhostpath-worker round trips in ns, measured window (warm-up excluded), one histogram per port");
+            log.outputLogFormatVersion();
+            log.outputLegend();
+            for (PortMonitor m : worker.monitors()) {
+                Histogram h = m.windowLatency();
+                h.setTag(m.port().name());
+                log.outputIntervalHistogram(windowStartSeconds, windowEndSeconds, h, 1.0);
+            }
+        }
+        write("--latency-log", config.latencyLog(), text.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void write(String option, Path file, String content) {
+        try (var channel = Files.newByteChannel(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
-            file.write(ByteBuffer.wrap((Json.write(summary) + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new WorkerError("cannot write " + config.summaryJson() + ": " + e, "give a writable --summary-json path");
+            throw new WorkerError("cannot write " + file + ": " + e, "give a writable " + option + " path");
         }
     }
 
-    /** The summary file's directory must exist, and the file must not be a symlink (it is not followed). */
-    private void checkSummaryPath() {
-        Path file = config.summaryJson();
+    /** An output file's directory must exist, and the file must not be a symlink (it is not followed). */
+    private static void checkOutputPath(String option, Path file) {
         if (file == null) return;
         Path dir = file.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            throw new WorkerError("--summary-json " + file + ": directory " + dir + " does not exist or is not writable",
+            throw new WorkerError(option + " " + file + ": directory " + dir + " does not exist or is not writable",
                     "give a path in a writable directory");
         }
         if (Files.isSymbolicLink(file) || Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new WorkerError("--summary-json " + file + " is a " + (Files.isSymbolicLink(file) ? "symbolic link" : "directory"),
+            throw new WorkerError(option + " " + file + " is a " + (Files.isSymbolicLink(file) ? "symbolic link" : "directory"),
                     "give the path of a regular file (symbolic links are not followed)");
         }
     }
@@ -185,11 +223,13 @@ final class WorkerRun {
             if (baseline == null && now >= warmupEnd) {
                 baseline = totals(latest);
                 baselineSeconds = latest.elapsedSeconds();
+                worker.openLatencyWindow();
                 meter.mark();
             }
             if (live) for (PortSnapshot p : latest.ports()) out.println(TextFormat.live(latest.elapsedSeconds(), p));
             next = baseline == null ? Math.min(now + interval, warmupEnd) : now + interval;
         }
+        double sentUntil = drainAfterSending(worker);
         latest = worker.sample();
         if (baseline == null) {
             baseline = latest.ports().stream().map(p -> PortCounters.ZERO).toList();
@@ -197,7 +237,24 @@ final class WorkerRun {
             meter.mark();
         }
         var reading = meter.read();
-        return summarize(worker, latest, baseline, latest.elapsedSeconds() - baselineSeconds, reading);
+        windowStartSeconds = baselineSeconds;
+        windowEndSeconds = Double.isNaN(sentUntil) ? latest.elapsedSeconds() : sentUntil;
+        return summarize(worker, latest, baseline, windowEndSeconds - windowStartSeconds, reading);
+    }
+
+    /**
+     * With {@code --drain}, at the end of the duration (not on a signal): generators stop, receiving goes on for the
+     * drain period. Returns when sending stopped (seconds into the run), or NaN when there was no drain.
+     */
+    private double drainAfterSending(Worker worker) {
+        if (drain.isZero() || stop.requested() || !worker.healthy()) return Double.NaN;
+        worker.stopGenerating();
+        double sentUntil = worker.elapsedSeconds();
+        long drainEnd = System.nanoTime() + drain.toNanos();
+        while (System.nanoTime() < drainEnd) {
+            if (stopped(drainEnd)) break;
+        }
+        return sentUntil;
     }
 
     private static final long HTTP_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -225,12 +282,13 @@ final class WorkerRun {
             packets += Math.max(rx, tx);
             double rxMpps = rx / seconds / 1e6;
             double txMpps = tx / seconds / 1e6;
+            long lost = t.probesLostSince(b);
             out.printf(Locale.ROOT, "  %-14s rx %d (%.3f Mpps) tx %d (%.3f Mpps) dropped %d missed %d lost %d reordered %d foreign %d%n",
                     p.port(), rx, rxMpps, tx, txMpps, t.dropped() - b.dropped(), t.rxMissed() - b.rxMissed(),
-                    t.lost() - b.lost(), t.reordered() - b.reordered(), t.foreign() - b.foreign());
-            Latency l = p.totalLatency();
+                    lost, t.reordered() - b.reordered(), t.foreign() - b.foreign());
+            Latency l = Latency.of(worker.monitors().get(i).windowLatency());
             if (l.count() > 0) {
-                out.printf(Locale.ROOT, "  %-14s rtt p50 %s p90 %s p99 %s p99.9 %s max %s (%d probes, whole run)%n", "",
+                out.printf(Locale.ROOT, "  %-14s rtt p50 %s p90 %s p99 %s p99.9 %s max %s (%d probes, measured window)%n", "",
                         TextFormat.micros(l.p50()), TextFormat.micros(l.p90()), TextFormat.micros(l.p99()),
                         TextFormat.micros(l.p999()), TextFormat.micros(l.max()), l.count());
             }
@@ -242,7 +300,8 @@ final class WorkerRun {
             m.put("tx_mpps", txMpps);
             m.put("dropped", t.dropped() - b.dropped());
             m.put("rx_missed", t.rxMissed() - b.rxMissed());
-            m.put("lost", t.lost() - b.lost());
+            m.put("alloc_failures", t.allocFailures() - b.allocFailures());
+            m.put("lost", lost);
             m.put("reordered", t.reordered() - b.reordered());
             m.put("latency_ns", SnapshotFormats.latencyMap(l));
             ports.add(m);
@@ -259,6 +318,7 @@ final class WorkerRun {
         summary.put("frame_size", config.frameSize());
         summary.put("hugepages", worker.usesHugepages());
         summary.put("measured_seconds", seconds);
+        summary.put("drain_seconds", drain.toMillis() / 1e3);
         summary.put("ports", ports);
         summary.put("allocated_bytes", jvm.allocatedBytes());
         summary.put("bytes_per_packet", perPacket);

@@ -24,7 +24,7 @@ class WorkerConfigTest {
         return new WorkerConfig(ports, mode, queues, List.of(), 32, 1024, mbufs, 64, 0, 0, 64,
                 WorkerConfig.IdleMode.BUSY, pipeline, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 WorkerConfig.Hugepages.AUTO, 1024, "p", List.of(), null, null, Worker.DEFAULT_PEER, null,
-                Duration.ofSeconds(60));
+                null, Duration.ofSeconds(60));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.vhostpath.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vhostpath.dpdk.RuntimeDirectories;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -119,8 +120,15 @@ final class WorkerProcess implements AutoCloseable {
         assertFalse(Files.exists(Path.of("/var/run/dpdk", prefix)), "EAL runtime dir left behind by " + prefix);
     }
 
+    /** Kills the worker if it still runs, and removes what a killed worker leaves: its runtime dir and lock. */
     @Override
-    public void close() {
-        process.destroyForcibly();
+    public void close() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+        RuntimeDirectories.deleteQuietly(RuntimeDirectories.ROOT.resolve(prefix));
+        try {
+            Files.deleteIfExists(RuntimeDirectories.ROOT.resolve(prefix + ".lock"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -7,8 +7,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Fills bursts with probe packets: template headers, then flow, sequence number and transmit time. Paces
- * itself to {@code ratePps} with a token bucket on {@link System#nanoTime()} (0: as fast as TX takes them).
+ * Fills bursts with probe packets: template headers, then flow, sequence number and transmit time. Paced by a
+ * {@link Pacer} (none at rate 0: as fast as TX takes them); stops for good once its {@link TrafficGate} closes.
  */
 final class Generator implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
@@ -16,12 +16,11 @@ final class Generator implements AutoCloseable {
     private final int frameSize;
     private final int flow;
     private final long pool;
-    private final long ratePps;
-    private final long startNanos;
-    private long generated;
+    private final Pacer pacer;
+    private final TrafficGate gate;
     private int sequence;
 
-    Generator(PacketTemplate packet, int flow, long poolAddress, long ratePps) {
+    Generator(PacketTemplate packet, int flow, long poolAddress, long ratePps, TrafficGate gate) {
         byte[] headers = packet.headers();
         MemorySegment t = arena.allocate(headers.length);
         t.copyFrom(MemorySegment.ofArray(headers));
@@ -29,22 +28,22 @@ final class Generator implements AutoCloseable {
         this.frameSize = packet.frameSize();
         this.flow = flow;
         this.pool = poolAddress;
-        this.ratePps = ratePps;
-        this.startNanos = System.nanoTime();
+        this.pacer = ratePps > 0 ? new Pacer(ratePps, System.nanoTime()) : null;
+        this.gate = gate;
     }
 
     /**
      * Allocates and fills up to {@code burst.capacity()} packets into the empty {@code burst}.
      *
-     * @return packets generated; 0 when pacing holds back, -1 when the pool is empty
+     * @return packets generated; 0 when pacing holds back or the gate is closed, -1 when the pool is empty
      */
     int fill(MbufBurst burst) {
+        if (!gate.open()) return 0;
         int n = burst.capacity();
         long now = System.nanoTime();
-        if (ratePps > 0) {
-            long due = dueBy(now - startNanos, ratePps) - generated;
-            if (due <= 0) return 0;
-            if (due < n) n = (int) due;
+        if (pacer != null) {
+            n = pacer.take(now, n);
+            if (n == 0) return 0;
         }
         if (!burst.alloc(pool, n)) return -1;
         for (int i = 0; i < n; i++) {
@@ -54,18 +53,12 @@ final class Generator implements AutoCloseable {
             Probe.write(data, flow, sequence++, now);
             Mbuf.setLength(m, frameSize);
         }
-        generated += n;
         return n;
     }
 
-    /**
-     * Packets due {@code elapsedNanos} into a run at {@code ratePps}. Whole seconds and the rest apart: the
-     * plain product overflows a long after 15 minutes at 10 Mpps.
-     */
-    static long dueBy(long elapsedNanos, long ratePps) {
-        long seconds = elapsedNanos / 1_000_000_000L;
-        long rest = elapsedNanos % 1_000_000_000L;
-        return seconds * ratePps + rest * ratePps / 1_000_000_000L;
+    /** The sequence number of the next probe: probes generated so far, modulo 2^32. */
+    int nextSequence() {
+        return sequence;
     }
 
     @Override

@@ -23,6 +23,17 @@ final class Receiver {
         this.latency = latency;
     }
 
+    /** Expects {@code flow} to start at {@code sequence}: for a generator's own probes, so that none is missed. */
+    void expect(int flow, int sequence) {
+        seen[flow] = true;
+        expected[flow] = sequence;
+    }
+
+    /** The sequence number after the latest probe of {@code flow} received. */
+    int expected(int flow) {
+        return expected[flow];
+    }
+
     void inspect(MbufBurst burst) {
         int n = burst.count();
         long now = latency == null ? 0 : System.nanoTime();

@@ -21,6 +21,11 @@ public final class StreamCounters {
     public final AtomicCounter reordered;
     /** Received packets that carry no vhostpath probe. */
     public final AtomicCounter foreign;
+    /**
+     * Probes of this stream's own generator sent after the last one that came back (latency mode): in flight, or
+     * lost at the tail. A gauge, set after each burst.
+     */
+    public final AtomicCounter inFlight;
     /** Packets the application stage freed (pipeline mode): written by the stage thread alone. */
     public final AtomicCounter stageDropped;
 
@@ -33,6 +38,7 @@ public final class StreamCounters {
         lost = counters.newCounter(s + "lost");
         reordered = counters.newCounter(s + "reordered");
         foreign = counters.newCounter(s + "foreign");
+        inFlight = counters.newCounter(s + "in_flight");
         stageDropped = counters.newCounter(s + "stage_dropped");
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Reads one port's counters and latency for the stats thread: the device's stats, the counters of the
- * streams receiving from it and sending to it, and the recorders of its latency streams.
+ * streams receiving from it and sending to it, and the recorders of its latency streams: round trips since
+ * start (for the metrics) and since the measured window opened (for the summary and the HdrHistogram log).
  */
 public final class PortMonitor {
     private final EthPort port;
@@ -19,6 +20,8 @@ public final class PortMonitor {
     private final List<SingleWriterRecorder> recorders;
     private final Histogram total = new Histogram(3);
     private final Histogram interval = new Histogram(3);
+    private final Histogram window = new Histogram(3);
+    private boolean windowOpen;
     private Histogram recycled;
     private PortCounters previous = PortCounters.ZERO;
     private long previousNanos;
@@ -36,7 +39,7 @@ public final class PortMonitor {
 
     public PortCounters read() {
         EthStats s = port.stats();
-        long dropped = 0, alloc = 0, lost = 0, reordered = 0, foreign = 0;
+        long dropped = 0, alloc = 0, lost = 0, reordered = 0, foreign = 0, inFlight = 0;
         for (StreamCounters c : sending) {
             dropped += c.dropped.getAcquire() + c.stageDropped.getAcquire();
             alloc += c.allocFailures.getAcquire();
@@ -45,9 +48,21 @@ public final class PortMonitor {
             lost += c.lost.getAcquire();
             reordered += c.reordered.getAcquire();
             foreign += c.foreign.getAcquire();
+            inFlight += c.inFlight.getAcquire();
         }
         return new PortCounters(s.rxPackets(), s.txPackets(), s.rxBytes(), s.txBytes(), s.rxMissed(), s.txErrors(),
-                dropped, alloc, lost, reordered, foreign);
+                dropped, alloc, lost, reordered, foreign, inFlight);
+    }
+
+    /** Round trips recorded from now on make up the window's histogram (the warm-up's do not). */
+    public synchronized void openWindow() {
+        windowOpen = true;
+        window.reset();
+    }
+
+    /** A copy of the round trips since {@link #openWindow()}, as of the latest sample. */
+    public synchronized Histogram windowLatency() {
+        return window.copy();
     }
 
     /** Closes the interval that started at the previous sample. */
@@ -61,6 +76,7 @@ public final class PortMonitor {
             interval.add(recycled);
         }
         total.add(interval);
+        if (windowOpen) window.add(interval);
         var snapshot = new PortSnapshot(port.name(), port.link().up(), current,
                 (current.rxPackets() - previous.rxPackets()) / seconds / 1e6,
                 (current.txPackets() - previous.txPackets()) / seconds / 1e6,

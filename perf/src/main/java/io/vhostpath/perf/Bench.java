@@ -1,0 +1,28 @@
+package io.vhostpath.perf;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a harness command runs: the machine, the EAL memory every contender gets (hugepages when 512 MB are free,
+ * else plain memory), the directory beside its result that keeps every run's logs, and the worker runner.
+ */
+record Bench(Machine machine, boolean hugepages, Path work, WorkerRuns workers) {
+    static Bench open(Path result, String logs, Path workerJar) throws IOException {
+        var machine = Machine.describe(dpdkVersion());
+        boolean hugepages = machine.freeHugepagesMb() >= 512;
+        Path work = Files.createDirectories(result.toAbsolutePath().getParent().resolve(logs));
+        System.out.println("machine: " + machine);
+        return new Bench(machine, hugepages, work, new WorkerRuns(workerJar, work, hugepages));
+    }
+
+    private static String dpdkVersion() {
+        try {
+            var p = new ProcessBuilder("pkg-config", "--modversion", "libdpdk").redirectErrorStream(true).start();
+            return new String(p.getInputStream().readAllBytes()).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
