@@ -28,9 +28,10 @@ check-jdk:
 	@$(JAVA_HOME)/bin/java -version 2>&1 | grep -q 'version "25' || \
 	  { echo "error: JDK 25 not found at $(JAVA_HOME): install Temurin 25 there or run make JDK25=/path/to/jdk-25" >&2; exit 1; }
 
-build: setup check-jdk ## compile, build the DPDK shim, package the worker and the CNI plugin (with its AOT cache)
+build: setup check-jdk ## compile, build the DPDK shim, package the worker and the CNI plugin (each with its AOT cache)
 	$(MVN) -DskipTests package
 	@scripts/cni-aot.sh $(CNI_JAR) 2>/dev/null
+	@VHOSTPATH_JAVA=$(JAVA_HOME)/bin/java scripts/worker-aot.sh $(WORKER_JAR)
 
 bench-cni: build ## CNI ADD/DEL wall time (p50/p99, JVM included) vs the Go bridge plugin, alternating; ROUNDS=200
 	@scripts/bench-cni.sh

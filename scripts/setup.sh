@@ -4,7 +4,8 @@
 set -euo pipefail
 # The CNI tiers: Open vSwitch (userspace and DPDK datapaths), OVN, the reference CNI plugins (IPAM), podman.
 # The KubeVirt hook's: libvirt's schema check (virt-xml-validate, xmllint) and its QEMU driver (libvirtd, virsh).
-packages=(dpdk dpdk-dev libdpdk-dev gcc pkg-config make procps util-linux coreutils iproute2
+# The benchmarks': tcpdump (the start-up race timestamps the first packet forwarded).
+packages=(dpdk dpdk-dev libdpdk-dev gcc pkg-config make procps util-linux coreutils iproute2 tcpdump
   openvswitch-switch openvswitch-switch-dpdk ovn-central ovn-host containernetworking-plugins podman runc
   libvirt-clients libxml2-utils libvirt-daemon-driver-qemu qemu-system-x86)
 missing=()

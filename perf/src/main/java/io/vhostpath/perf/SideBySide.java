@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * adjacent rounds gives two ratios: rate (Java/testpmd, wall clock) and CPU cost per packet (testpmd/Java); both
  * read >= 1 when Java is ahead. Their medians and spreads decide, see {@link PairedRatios}. Writes the same as JSON.
  *
- * <p>Usage: {@code SideBySide [--rounds N] [--window SECONDS] [--warmup SECONDS] [--scenarios NAME,...|sweep|all]
+ * <p>Usage: {@code SideBySide [--rounds N] [--window SECONDS] [--warmup SECONDS] [--scenarios NAME,...|sweep|startup|all]
  * [--out FILE] [--worker-jar JAR]}: by default null-io, null-macswap, vhost-io and pipeline; {@code sweep} is the frame
  * size sweep (64 to 1518 bytes, Java against testpmd).
  */
@@ -86,7 +86,7 @@ public final class SideBySide {
                 case "--worker-jar" -> jar = Path.of(args[++i]);
                 case "--scenarios" -> only.addAll(List.of(args[++i].split(",")));
                 default -> {
-                    System.err.println("usage: SideBySide [--rounds N] [--window S] [--warmup S] [--scenarios NAME,...|sweep|all]"
+                    System.err.println("usage: SideBySide [--rounds N] [--window S] [--warmup S] [--scenarios NAME,...|sweep|startup|all]"
                             + " [--out FILE] [--worker-jar JAR]");
                     System.exit(2);
                 }
@@ -120,8 +120,9 @@ public final class SideBySide {
                         vdevs, vdevs, 1, false, 0, Contender.JAVA, Contender.TESTPMD, size));
             }
         }
-        if (selected.isEmpty()) {
-            System.err.println("no scenario named " + only + "; there are " + scenarios.stream().map(Scenario::name).toList() + ", sweep, all");
+        boolean startup = only.contains("startup") || only.contains("all");
+        if (selected.isEmpty() && !startup) {
+            System.err.println("no scenario named " + only + "; there are " + scenarios.stream().map(Scenario::name).toList() + ", sweep, startup, all");
             System.exit(2);
         }
         var report = new LinkedHashMap<String, Object>();
@@ -133,6 +134,11 @@ public final class SideBySide {
         var results = new ArrayList<Map<String, Object>>();
         for (Scenario s : selected) results.add(bench.run(s));
         report.put("scenarios", results);
+        if (startup) {
+            // The AOT cache make build trains for the worker: <jar>.aot
+            Path aot = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", ".aot"));
+            report.put("startup", new StartUpRace(context.workers(), work, hugepages, rounds).run(aot));
+        }
         Files.writeString(out, Json.write(report) + "\n");
         System.out.println("wrote " + out + " (run logs in " + work + ")");
     }

@@ -30,10 +30,17 @@ final class WorkerRuns {
         return work;
     }
 
+    /** How a worker process is launched: a command it runs under (e.g. {@code ip netns exec NS}), and JVM options. */
+    record Launch(List<String> wrapper, List<String> jvmOptions) {
+        static final Launch PLAIN = new Launch(List.of(), List.of());
+    }
+
     /** The worker's command line: the common options, then {@code args}; its summary goes to {@code summary}. */
-    List<String> command(String prefix, Path summary, List<String> args) {
-        var cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                jar.toString(), "--stats-interval", "0", "--http", "off", "--hugepages", hugepages ? "on" : "off",
+    List<String> command(String prefix, Path summary, Launch launch, List<String> args) {
+        var cmd = new ArrayList<>(launch.wrapper());
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(launch.jvmOptions());
+        cmd.addAll(List.of("-jar", jar.toString(), "--stats-interval", "0", "--http", "off", "--hugepages", hugepages ? "on" : "off",
                 "--memory", "1024", "--file-prefix", filePrefix(prefix),
                 "--summary-json", summary.toString()));
         cmd.addAll(args);
@@ -57,7 +64,11 @@ final class WorkerRuns {
 
     /** Starts a worker that runs until stopped (a device under test); its output goes to {@code name}.log. */
     Process start(String name, String prefix, List<String> args) throws IOException {
-        return new ProcessBuilder(command(prefix, work.resolve(name + ".json"), args)).redirectErrorStream(true)
+        return start(name, prefix, Launch.PLAIN, args);
+    }
+
+    Process start(String name, String prefix, Launch launch, List<String> args) throws IOException {
+        return new ProcessBuilder(command(prefix, work.resolve(name + ".json"), launch, args)).redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".log").toFile()).start();
     }
 
@@ -70,7 +81,7 @@ final class WorkerRuns {
         Path summary = work.resolve(name + ".json");
         Path log = work.resolve(name + ".log");
         Files.deleteIfExists(summary);
-        var process = new ProcessBuilder(command(prefix, summary, args)).redirectErrorStream(true)
+        var process = new ProcessBuilder(command(prefix, summary, Launch.PLAIN, args)).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroy();
