@@ -103,19 +103,20 @@ public final class LatencyVsC {
             System.out.printf(Locale.ROOT, "%nload %s = %.3f Mpps%n", load, rate / 1e6);
             var c = new ArrayList<Trial>();
             var java = new ArrayList<Trial>();
-            var hlogs = new ArrayList<String>();
+            var cLogs = new ArrayList<String>();
+            var javaLogs = new ArrayList<String>();
             for (int r = 1; r <= o.rounds(); r++) {
                 try (Dut dut = Dut.TestpmdMacswap.start(bench.work(), "dut-testpmd", 1, bench.hugepages())) {
                     c.add(tester.trial(dut, rate, o.frameSize()));
-                    hlogs.add("testpmd " + tester.latestTrial() + ".hlog");
+                    cLogs.add(tester.latestTrial() + ".hlog");
                 }
                 try (Dut dut = Dut.WorkerMacswap.start(bench.workers(), "dut-java", 1)) {
                     java.add(tester.trial(dut, rate, o.frameSize()));
-                    hlogs.add("java " + tester.latestTrial() + ".hlog");
+                    javaLogs.add(tester.latestTrial() + ".hlog");
                 }
                 System.out.printf(Locale.ROOT, "  round %d  testpmd: %s%n           java:    %s%n", r, c.getLast().describe(), java.getLast().describe());
             }
-            results.add(load(load, rate, c, java, hlogs));
+            results.add(load(load, rate, c, java, cLogs, javaLogs));
         }
         System.out.println();
         System.out.println("load        Mpps   device   p50 us   p99 us  p99.9 us   max us   lost   p99.9 java/C (paired spread)");
@@ -133,6 +134,7 @@ public final class LatencyVsC {
         doc.put("rounds", o.rounds());
         doc.put("trial_seconds", o.trialSeconds());
         doc.put("zero_loss_pps", base);
+        doc.put("hdr_log_dir", bench.work().getFileName().toString());
         doc.put("loads", results);
         Files.writeString(o.out(), Json.write(doc) + "\n");
         System.out.println("wrote " + o.out() + " (HdrHistogram logs in " + bench.work() + ")");
@@ -143,12 +145,13 @@ public final class LatencyVsC {
         return ((Number) figures.get(key)).doubleValue() / 1e3;
     }
 
-    private static Map<String, Object> load(String load, long rate, List<Trial> c, List<Trial> java, List<String> hlogs) {
+    private static Map<String, Object> load(String load, long rate, List<Trial> c, List<Trial> java, List<String> cLogs,
+                                            List<String> javaLogs) {
         var m = new LinkedHashMap<String, Object>();
         m.put("load", load);
         m.put("offered_pps", rate);
-        m.put("testpmd", medians(c));
-        m.put("java", medians(java));
+        m.put("testpmd", medians(c, cLogs));
+        m.put("java", medians(java, javaLogs));
         var ratios = new ArrayList<Double>();
         for (int r = 0; r < c.size(); r++) ratios.add((double) c.get(r).latency().p999() / java.get(r).latency().p999());
         var paired = PairedRatios.of("p99.9 testpmd/java", ratios);
@@ -156,11 +159,10 @@ public final class LatencyVsC {
         m.put("p99_9_java_over_testpmd", javaOverC);
         m.put("p99_9_paired_ratios", paired.ratios());
         m.put("verdict", String.format(Locale.ROOT, "%.2f; %s", javaOverC, paired.verdict()));
-        m.put("trials", hlogs);
         return m;
     }
 
-    private static Map<String, Object> medians(List<Trial> trials) {
+    private static Map<String, Object> medians(List<Trial> trials, List<String> hdrLogs) {
         var m = new LinkedHashMap<String, Object>();
         m.put("p50_ns", medianOf(trials, t -> t.latency().p50()));
         m.put("p99_ns", medianOf(trials, t -> t.latency().p99()));
@@ -169,6 +171,7 @@ public final class LatencyVsC {
         m.put("lost", trials.stream().mapToLong(Trial::lost).sum());
         m.put("generator_limited_trials", trials.stream().filter(Trial::generatorLimited).count());
         m.put("trials", trials.stream().map(Trial::toMap).toList());
+        m.put("hdr_logs", hdrLogs);
         return m;
     }
 

@@ -1,6 +1,10 @@
 package io.vhostpath.perf;
 
 import io.vhostpath.text.JsonReader;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.HdrHistogram.HistogramLogReader;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -31,10 +35,13 @@ import java.util.Map;
 
 /**
  * {@code make report}: the benchmark JSON ({@code make bench}'s) as a self-contained HTML page with PNG charts, also
- * written beside it: throughput per scenario with the run-to-run spread, the paired ratios against 1.00, and the
- * frame-size sweep in Mpps and Gbit/s when it was run; plus the machine and the method.
+ * written beside it: throughput per scenario with the run-to-run spread, the paired ratios against 1.00, the
+ * frame-size sweep in Mpps and Gbit/s and the start-up race when they were run; {@code make latency}'s percentile
+ * curves (from its HdrHistogram logs) and {@code make rfc2544}'s throughput per frame size when their JSON is there;
+ * plus the machine and the method.
  *
- * <p>Usage: {@code Report [--in perf/target/bench.json] [--out perf/target/report]}
+ * <p>Usage: {@code Report [--in perf/target/bench.json] [--latency perf/target/latency.json]
+ * [--rfc2544 perf/target/rfc2544.json] [--out perf/target/report]}
  */
 public final class Report {
     private static final int WIDTH = 900;
@@ -44,28 +51,41 @@ public final class Report {
 
     public static void main(String[] args) throws IOException {
         Path in = Path.of("perf/target/bench.json");
+        Path latency = Path.of("perf/target/latency.json");
+        Path rfc2544 = Path.of("perf/target/rfc2544.json");
         Path out = Path.of("perf/target/report");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--in" -> in = Path.of(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                default -> {
-                    System.err.println("usage: Report [--in BENCH_JSON] [--out DIR]");
-                    System.exit(2);
-                }
-            }
+        var paths = new LinkedHashMap<>(Map.of("--in", in, "--latency", latency, "--rfc2544", rfc2544, "--out", out));
+        try {
+            CommandLine.parse(args, (name, value) -> {
+                if (paths.replace(name, Path.of(value)) == null) throw new CommandLine.UsageException("unknown option " + name);
+            });
+        } catch (CommandLine.UsageException e) {
+            System.err.println("usage: Report [--in BENCH_JSON] [--latency LATENCY_JSON] [--rfc2544 RFC2544_JSON] [--out DIR]");
+            System.exit(e.getMessage().isEmpty() ? 0 : 2);
         }
+        in = paths.get("--in");
+        latency = paths.get("--latency");
+        rfc2544 = paths.get("--rfc2544");
+        out = paths.get("--out");
         if (!Files.isReadable(in)) {
             System.err.println("report: no " + in + ": run make bench first (make report does)");
             System.exit(1);
         }
         System.setProperty("java.awt.headless", "true");
-        Path page = write(JsonReader.parseObject(Files.readString(in)), out);
+        Path page = write(JsonReader.parseObject(Files.readString(in)), optional(latency), optional(rfc2544), out);
         System.out.println("report: " + page + " (charts beside it)");
     }
 
+    /** A result JSON with the directory it sits in (its logs are named relative to it), or null when there is none. */
+    record Source(Map<String, Object> json, Path dir) {}
+
+    private static Source optional(Path file) throws IOException {
+        if (!Files.isReadable(file)) return null;
+        return new Source(JsonReader.parseObject(Files.readString(file)), file.toAbsolutePath().getParent());
+    }
+
     /** Writes the charts and the page into {@code dir}; returns the page. */
-    static Path write(Map<String, Object> bench, Path dir) throws IOException {
+    static Path write(Map<String, Object> bench, Source latency, Source rfc2544, Path dir) throws IOException {
         Files.createDirectories(dir);
         List<Map<String, Object>> scenarios = maps(bench.get("scenarios"));
         var charts = new LinkedHashMap<String, JFreeChart>();
@@ -79,6 +99,14 @@ public final class Report {
             charts.put("sweep-mpps", sweep(sweep, false));
             charts.put("sweep-gbps", sweep(sweep, true));
         }
+        if (bench.get("startup") instanceof Map<?, ?> startup) charts.put("startup", startup(cast(startup)));
+        if (latency != null) {
+            for (var load : maps(latency.json().get("loads"))) {
+                charts.put("latency-" + str(load, "load").replace("%", "pct"), percentiles(load, latency.dir()
+                        .resolve(str(latency.json(), "hdr_log_dir"))));
+            }
+        }
+        if (rfc2544 != null) charts.put("rfc2544", rfc2544(rfc2544.json()));
         var html = new StringBuilder("""
                 <!doctype html>
                 <html><head><meta charset="utf-8"><title>vhostpath benchmark report</title>
@@ -106,6 +134,7 @@ public final class Report {
                     Boolean.TRUE.equals(s.get("rate_resolved")) ? "resolved" : "no difference resolved"));
         }
         html.append("</table>");
+        if (latency != null) html.append(latencyTable(latency.json()));
         for (var e : charts.entrySet()) {
             Path png = dir.resolve(e.getKey() + ".png");
             ChartUtils.saveChartAsPNG(png.toFile(), e.getValue(), WIDTH, HEIGHT);
@@ -175,6 +204,76 @@ public final class Report {
         series.values().forEach(data::addSeries);
         return ChartFactory.createXYLineChart(gbps ? "Frame size sweep: layer-2 Gbit/s" : "Frame size sweep: Mpps", "frame size (bytes)",
                 gbps ? "Gbit/s" : "Mpps", data, PlotOrientation.VERTICAL, true, false, false);
+    }
+
+    /** Launch to first packet forwarded: the median of each contender, the error bar half the range of its rounds. */
+    private static JFreeChart startup(Map<String, Object> startup) {
+        var data = new DefaultStatisticalCategoryDataset();
+        for (var e : cast(startup.get("milliseconds")).entrySet()) {
+            List<Double> ms = numbers(e.getValue());
+            double range = ms.stream().mapToDouble(Double::doubleValue).max().orElse(0) - ms.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            data.add(SideBySide.median(ms), range / 2, "start-up", e.getKey());
+        }
+        JFreeChart chart = ChartFactory.createBarChart("Start-up: process launch to first packet forwarded (median, bars: half the range)",
+                "contender", "milliseconds", data, PlotOrientation.VERTICAL, false, false, false);
+        ((CategoryPlot) chart.getPlot()).setRenderer(new StatisticalBarRenderer());
+        return chart;
+    }
+
+    /**
+     * The round-trip percentile curve of each device at one load, from the HdrHistogram logs of its trials merged:
+     * x is the number of nines (1 = p90, 2 = p99, 3 = p99.9), y microseconds.
+     */
+    private static JFreeChart percentiles(Map<String, Object> load, Path logs) throws IOException {
+        var data = new XYSeriesCollection();
+        for (String device : List.of("testpmd", "java")) {
+            var merged = new Histogram(3);
+            for (Object name : (List<?>) cast(load.get(device)).get("hdr_logs")) {
+                var reader = new HistogramLogReader(logs.resolve(String.valueOf(name)).toFile());
+                for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) merged.add((Histogram) h);
+            }
+            var series = new XYSeries(device);
+            for (HistogramIterationValue v : merged.percentiles(5)) {
+                double p = v.getPercentileLevelIteratedTo() / 100;
+                if (p >= 1) break;
+                series.add(-Math.log10(1 - p), v.getValueIteratedTo() / 1e3);
+            }
+            if (merged.getTotalCount() > 0) series.add(-Math.log10(1.0 / merged.getTotalCount()), merged.getMaxValue() / 1e3);
+            data.addSeries(series);
+        }
+        return ChartFactory.createXYLineChart(String.format(Locale.ROOT, "Round trip at %s (%.3f Mpps): percentiles", str(load, "load"),
+                num(load.get("offered_pps")) / 1e6), "nines (1 = p90, 2 = p99, 3 = p99.9; the last point is the max)",
+                "microseconds", data, PlotOrientation.VERTICAL, true, false, false);
+    }
+
+    /** Zero-loss throughput per frame size (Mpps), as RFC 2544's search found it. */
+    private static JFreeChart rfc2544(Map<String, Object> result) {
+        var data = new DefaultCategoryDataset();
+        for (var size : maps(result.get("sizes"))) {
+            data.addValue(num(size.get("throughput_mpps")), str(result, "dut"), str(size, "frame_size"));
+        }
+        return ChartFactory.createBarChart("RFC 2544 zero-loss throughput per frame size (" + str(result, "dut") + ")",
+                "frame size (bytes)", "Mpps", data, PlotOrientation.VERTICAL, false, false, false);
+    }
+
+    private static String latencyTable(Map<String, Object> latency) {
+        var html = new StringBuilder("<h2>Latency: testpmd against Java as the device</h2><table><tr><th>load</th><th>Mpps</th>"
+                + "<th>device</th><th>p50 us</th><th>p99 us</th><th>p99.9 us</th><th>max us</th><th>lost</th><th>p99.9 java/testpmd</th></tr>");
+        for (var load : maps(latency.get("loads"))) {
+            for (String device : List.of("testpmd", "java")) {
+                var f = cast(load.get(device));
+                html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.3f</td><td>%s</td><td>%.1f</td><td>%.1f</td><td>%.1f</td>"
+                                + "<td>%.1f</td><td>%d</td><td>%s</td></tr>", esc(str(load, "load")), num(load.get("offered_pps")) / 1e6,
+                        device, num(f.get("p50_ns")) / 1e3, num(f.get("p99_ns")) / 1e3, num(f.get("p99_9_ns")) / 1e3,
+                        num(f.get("max_ns")) / 1e3, (long) num(f.get("lost")), device.equals("java") ? esc(str(load, "verdict")) : ""));
+            }
+        }
+        return html.append("</table>").toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Object o) {
+        return (Map<String, Object>) o;
     }
 
     @SuppressWarnings("unchecked")

@@ -20,7 +20,7 @@ class ReportTest {
     void the_page_holds_every_scenario_and_each_chart_is_a_real_png() throws Exception {
         System.setProperty("java.awt.headless", "true");
         String json = new String(Objects.requireNonNull(getClass().getResourceAsStream("/bench-sample.json")).readAllBytes());
-        Path page = Report.write(JsonReader.parseObject(json), dir);
+        Path page = Report.write(JsonReader.parseObject(json), null, null, dir);
         String html = Files.readString(page);
         for (String s : new String[] {"null-io", "null-macswap", "pipeline", "size-64", "size-1518"}) assertTrue(html.contains("<td>" + s + "</td>"), s);
         assertTrue(html.contains("<td>0.880</td><td>0.826-1.015</td><td>no difference resolved</td>"), "null-io's verdict");
