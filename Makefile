@@ -16,7 +16,7 @@ ARGS ?=
 CNI_BIN_DIR ?= /opt/cni/bin
 CNI_JAR := secondary-cni/target/vhostpath-cni.jar
 
-.PHONY: help setup check-jdk build crds images test test-repeat kernel-test kernel-bench run bench rfc2544 latency report micro install-cni bench-cni clean
+.PHONY: help setup check-jdk build crds images test test-repeat kernel-test kernel-bench kernel-rfc2544 run bench rfc2544 latency report micro install-cni bench-cni clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ crds: check-jdk ## regenerate the CRDs from the controller's Java types into sam
 
 kernel-bench: setup check-jdk ## in the guest: vDPA control and node provisioning vs vdpa/devlink processes + shell sysfs writes
 	@scripts/kernel-test.sh bench
+
+kernel-rfc2544: setup check-jdk ## in the guest: RFC 2544 through vdpa_sim_net's /dev/vhost-vdpa-0 (ARGS go to rfc2544); JSON in perf/target/kernel-rfc2544
+	@scripts/kernel-test.sh rfc2544 $(ARGS)
 
 run: build ## the main job: the worker on virtio_user over vhost-user, served by testpmd (no hardware)
 	@scripts/run-demo.sh $(ARGS)

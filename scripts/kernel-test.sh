@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make kernel-test: the real-kernel tier, inside the QEMU guest of testbed/vdpa-guest.
 # make kernel-bench: the same build, then the vDPA control benchmark in the guest (scripts/kernel-test.sh bench).
+# make kernel-rfc2544: RFC 2544 through vdpa_sim_net's /dev/vhost-vdpa-0 in the guest (scripts/kernel-test.sh rfc2544 ARGS);
+#   the JSON lands in perf/target/kernel-rfc2544/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn=(mvn -B -q -Dstyle.color=never)
@@ -13,6 +15,14 @@ mapfile -t modules < testbed/vdpa-guest/kernel-modules # the modules with kernel
 for m in "${modules[@]}"; do sed -i "s|$(pwd)/||g" "$m/target/kernel-test.classpath"; done
 "${mvn[@]}" dependency:copy -pl vhost-vdpa/control -Dmdep.stripVersion=true -DoutputDirectory=target \
   -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1
+if [[ ${1:-} == rfc2544 ]]; then
+  shift
+  "${mvn[@]}" package -DskipTests -pl perf -am
+  rm -rf perf/target/kernel-rfc2544
+  # Short trials by default: every trial starts a JVM, and under TCG that takes seconds.
+  echo "${*:---sizes 64,1518 --trial 3 --warmup 3 --max-trials 8}" > perf/target/kernel-rfc2544.args
+  VHOSTPATH_GUEST_RESULTS=perf/target/kernel-rfc2544 exec testbed/vdpa-guest/guest.sh run testbed/vdpa-guest/rfc2544.sh
+fi
 if [[ ${1:-} == bench ]]; then
   exec testbed/vdpa-guest/guest.sh run testbed/vdpa-guest/kernel-bench.sh
 fi
