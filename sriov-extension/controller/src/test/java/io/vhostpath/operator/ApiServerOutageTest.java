@@ -66,6 +66,9 @@ class ApiServerOutageTest {
     void stop() throws Exception {
         relayed.close();
         relay.close();
+        // The mock server gives its HTTP server 10 s to close; its event loop may still be stalled on the watches
+        // the relay cut (test-repeat failed on that once, under load). One answered request means it is free again.
+        direct.namespaces().withName(NS).get();
         direct.close();
         server.destroy();
     }
