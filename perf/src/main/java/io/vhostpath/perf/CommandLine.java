@@ -37,9 +37,13 @@ final class CommandLine {
         return Arrays.stream(csv.split(",")).map(String::trim).map(Integer::parseInt).toList();
     }
 
-    /** Runs {@code main} with the parsed options, or prints the usage (exit 0 when asked, 2 after an error). */
+    /**
+     * Runs {@code main} with the parsed options, or prints the usage (exit 0 when asked, 2 after an error). A run that
+     * fails (a port that cannot be opened, a device that takes nothing, testpmd missing) ends with one line naming the
+     * cause, exit 1: every process it started has been stopped by then.
+     */
     static <T> void run(String command, String usage, String[] args, java.util.function.Function<String[], T> parse,
-                        Main<T> main) throws Exception {
+                        Main<T> main) {
         T options;
         try {
             options = parse.apply(args);
@@ -49,7 +53,12 @@ final class CommandLine {
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }
-        System.exit(main.run(options));
+        try {
+            System.exit(main.run(options));
+        } catch (Exception e) {
+            System.err.println(command + ": error: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     interface Main<T> {

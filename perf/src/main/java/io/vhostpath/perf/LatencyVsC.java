@@ -76,7 +76,7 @@ public final class LatencyVsC {
         }
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         CommandLine.run("latency", Options.USAGE, args, Options::parse, LatencyVsC::run);
     }
 

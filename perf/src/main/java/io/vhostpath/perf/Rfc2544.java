@@ -88,7 +88,7 @@ public final class Rfc2544 {
         }
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         CommandLine.run("rfc2544", Options.USAGE, args, Options::parse, Rfc2544::run);
     }
 

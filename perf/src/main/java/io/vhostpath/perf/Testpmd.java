@@ -32,6 +32,7 @@ final class Testpmd implements AutoCloseable {
             List<String> testpmdArgs) throws IOException {
         this.log = log;
         this.prefix = prefix;
+        if (!installed()) throw new IOException("dpdk-testpmd is not installed: make setup installs it (Debian package dpdk)");
         // stdbuf: testpmd printf()s into a pipe, block-buffered unless told otherwise.
         var cmd = new ArrayList<>(List.of("stdbuf", "-oL", "dpdk-testpmd", "-l", mainCpu + "," + forwardCpu, "--main-lcore",
                 Integer.toString(mainCpu)));
@@ -60,6 +61,13 @@ final class Testpmd implements AutoCloseable {
     /** The EAL memory options every contender gets: hugepages in memory only, or 1 GB of plain memory. */
     static List<String> memoryArgs(boolean hugepages) {
         return hugepages ? List.of("--in-memory", "--single-file-segments") : List.of("--no-huge", "-m", "1024");
+    }
+
+    static boolean installed() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "dpdk-testpmd"))) return true;
+        }
+        return false;
     }
 
     void command(String line) throws IOException {

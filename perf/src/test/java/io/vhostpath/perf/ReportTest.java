@@ -33,4 +33,42 @@ class ReportTest {
             assertTrue(html.contains("alt=\"" + chart + "\" src=\"data:image/png;base64,"), chart + " embedded: the page stands alone");
         }
     }
+
+    @Test
+    void latency_curves_come_from_the_hdr_logs_and_start_up_and_rfc2544_get_their_charts() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Path logs = Files.createDirectories(dir.resolve("latency-logs"));
+        // Two devices' trials as make latency leaves them: one HdrHistogram log per trial, named in the JSON.
+        hlog(logs.resolve("trial-1.hlog"), 10_000, 40_000);
+        hlog(logs.resolve("trial-2.hlog"), 12_000, 90_000);
+        String device = """
+                {"p50_ns":%d,"p99_ns":20000,"p99_9_ns":%d,"max_ns":%d,"lost":0,"generator_limited_trials":0,"trials":[],
+                 "hdr_logs":["%s"]}""";
+        String latency = "{\"hdr_log_dir\":\"latency-logs\",\"loads\":[{\"load\":\"50%\",\"offered_pps\":1000000,\"testpmd\":"
+                + device.formatted(10_000, 30_000, 40_000, "trial-1.hlog") + ",\"java\":" + device.formatted(12_000, 33_000, 90_000, "trial-2.hlog")
+                + ",\"verdict\":\"1.10; p99.9 testpmd/java 0.909 (0.9-0.95): java behind by 9.1%\"}]}";
+        String rfc2544 = "{\"dut\":\"testpmd\",\"sizes\":[{\"frame_size\":64,\"throughput_mpps\":3.2},{\"frame_size\":1518,\"throughput_mpps\":1.1}]}";
+        String bench = new String(Objects.requireNonNull(getClass().getResourceAsStream("/bench-sample.json")).readAllBytes()).trim();
+        bench = bench.substring(0, bench.length() - 1) + ",\"startup\":{\"milliseconds\":{\"testpmd\":[300.0,320.0],\"java-aot\":[900.0,950.0]}}}";
+        Path page = Report.write(JsonReader.parseObject(bench), new Report.Source(JsonReader.parseObject(latency), dir),
+                new Report.Source(JsonReader.parseObject(rfc2544), dir), dir.resolve("out"));
+        String html = Files.readString(page);
+        assertTrue(html.contains("<td>50%</td><td>1.000</td><td>java</td><td>12.0</td>"), html);
+        for (String chart : new String[] {"startup", "latency-50pct", "rfc2544"}) {
+            assertEquals(900, ImageIO.read(dir.resolve("out").resolve(chart + ".png").toFile()).getWidth(), chart);
+            assertTrue(html.contains("alt=\"" + chart + "\""), chart);
+        }
+    }
+
+    /** A log of one interval: 1000 round trips at {@code typical} ns and one at {@code worst}. */
+    private static void hlog(Path file, long typical, long worst) throws Exception {
+        var h = new org.HdrHistogram.Histogram(3);
+        h.recordValueWithCount(typical, 1000);
+        h.recordValue(worst);
+        try (var out = new java.io.PrintStream(file.toFile())) {
+            var log = new org.HdrHistogram.HistogramLogWriter(out);
+            log.outputLogFormatVersion();
+            log.outputIntervalHistogram(0, 5, h, 1.0);
+        }
+    }
 }
