@@ -51,6 +51,11 @@ public final class SideBySide {
         boolean costComparable() {
             return a != Contender.JAVA_PIPELINE && b != Contender.JAVA_PIPELINE;
         }
+
+        /** Scenarios on net_null ports alone take {@code --queues} and {@code --cpus} (vhost-io's backend has one queue). */
+        boolean scales() {
+            return !vhostBackend && costComparable();
+        }
     }
 
     /** One contender's round: its rate, and its forwarding thread's CPU time per packet; for Java, what the JVM did. */
@@ -62,18 +67,37 @@ public final class SideBySide {
     private final WorkerRuns workers;
     private final Path work;
     private final boolean hugepages;
+    private final int queues;
+    private final List<Integer> cpus;
 
-    SideBySide(int rounds, int windowSeconds, int warmupSeconds, WorkerRuns workers, Path work, boolean hugepages) {
+    /**
+     * @param queues queue pairs per port in the scenarios that scale: the worker polls each with a thread of its own,
+     *               testpmd spreads them over its forwarding lcores
+     * @param cpus   the forwarding CPUs of those scenarios, one per queue (empty: the scenario's one CPU)
+     */
+    SideBySide(int rounds, int windowSeconds, int warmupSeconds, WorkerRuns workers, Path work, boolean hugepages,
+               int queues, List<Integer> cpus) {
         this.rounds = rounds;
         this.windowSeconds = windowSeconds;
         this.warmupSeconds = warmupSeconds;
         this.workers = workers;
         this.work = work;
         this.hugepages = hugepages;
+        this.queues = queues;
+        this.cpus = List.copyOf(cpus);
+    }
+
+    private List<Integer> forwardingCpus(Scenario s) {
+        return s.scales() && !cpus.isEmpty() ? cpus : List.of(s.dutCpu());
+    }
+
+    private int queues(Scenario s) {
+        return s.scales() ? queues : 1;
     }
 
     public static void main(String[] args) throws Exception {
-        int rounds = 3, window = 10, warmup = 2;
+        int rounds = 3, window = 10, warmup = 2, queues = 1;
+        List<Integer> cpus = List.of();
         var only = new ArrayList<String>();
         Path out = Path.of("perf/target/bench.json");
         Path jar = Path.of("vhost-vdpa/worker/target/vhostpath-worker.jar");
@@ -85,20 +109,28 @@ public final class SideBySide {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--worker-jar" -> jar = Path.of(args[++i]);
                 case "--scenarios" -> only.addAll(List.of(args[++i].split(",")));
+                case "--queues" -> queues = Integer.parseInt(args[++i]);
+                case "--cpus" -> cpus = CommandLine.ints(args[++i]);
                 default -> {
                     System.err.println("usage: SideBySide [--rounds N] [--window S] [--warmup S] [--scenarios NAME,...|sweep|startup|all]"
-                            + " [--out FILE] [--worker-jar JAR]");
+                            + " [--queues N --cpus CPU,...] [--out FILE] [--worker-jar JAR]");
                     System.exit(2);
                 }
             }
+        }
+        if (queues < 1 || (!cpus.isEmpty() || queues > 1) && cpus.size() != queues) {
+            System.err.println("--queues " + queues + " needs --cpus with one forwarding CPU per queue (the worker polls each queue"
+                    + " with a thread of its own), e.g. --queues 2 --cpus 2,3");
+            System.exit(2);
         }
         // Logs of every run stay beside the report, for a second look at a surprising figure.
         var context = Bench.open(out, "bench-logs", jar);
         boolean hugepages = context.hugepages();
         Path work = context.work();
-        var bench = new SideBySide(rounds, window, warmup, context.workers(), work, hugepages);
-        System.out.printf(Locale.ROOT, "method: %d rounds each, the two contenders alternating, %d s warm-up then %d s measured, %s%n",
-                rounds, warmup, window, hugepages ? "hugepages (--in-memory)" : "no hugepages (--no-huge -m 1024)");
+        var bench = new SideBySide(rounds, window, warmup, context.workers(), work, hugepages, queues, cpus);
+        System.out.printf(Locale.ROOT, "method: %d rounds each, the two contenders alternating, %d s warm-up then %d s measured, %s%s%n",
+                rounds, warmup, window, hugepages ? "hugepages (--in-memory)" : "no hugepages (--no-huge -m 1024)",
+                queues == 1 ? "" : "; net_null scenarios with " + queues + " queues per port on CPUs " + cpus);
         var scenarios = List.of(
                 new Scenario("null-io", "net_null pair, io forwarding, one core (CPU 1)", "io",
                         List.of("null", "null"), List.of("net_null0", "net_null1"), 1, false, 0),
@@ -131,6 +163,8 @@ public final class SideBySide {
         report.put("warmup_seconds", warmup);
         report.put("window_seconds", window);
         report.put("hugepages", hugepages);
+        report.put("queues", queues);
+        report.put("cpus", cpus);
         var results = new ArrayList<Map<String, Object>>();
         for (Scenario s : selected) results.add(bench.run(s));
         report.put("scenarios", results);
@@ -234,10 +268,13 @@ public final class SideBySide {
     }
 
     private Result runTestpmd(Scenario s, int round) throws IOException {
-        int mainCpu = s.dutCpu() == 0 ? 1 : 0;
+        var forward = forwardingCpus(s);
+        // The main lcore sleeps at the prompt: on a CPU no lcore forwards on, or beside one when there is none left.
+        int mainCpu = java.util.stream.IntStream.range(0, Runtime.getRuntime().availableProcessors())
+                .filter(c -> !forward.contains(c)).findFirst().orElse(forward.getFirst());
         try (var t = new Testpmd(work.resolve(s.name() + "-testpmd-" + round + ".log"), "vp-bench-c-" + ProcessHandle.current().pid(),
-                mainCpu, s.dutCpu(), Testpmd.memoryArgs(hugepages), s.testpmdVdevs(),
-                List.of("--forward-mode=" + s.mode(), "--port-topology=" + (s.testpmdVdevs().size() == 2 ? "paired" : "loop")))) {
+                mainCpu, forward, Testpmd.memoryArgs(hugepages), s.testpmdVdevs(),
+                List.of("--rxq=" + queues(s), "--txq=" + queues(s), "--forward-mode=" + s.mode(), "--port-topology=" + (s.testpmdVdevs().size() == 2 ? "paired" : "loop")))) {
             t.command(s.seedBursts() > 0 ? "start tx_first " + s.seedBursts() : "start");
             Testpmd.sleep(warmupSeconds * 1000L);
             long t1 = System.nanoTime();
@@ -256,8 +293,10 @@ public final class SideBySide {
     private Result runWorker(Scenario s, int round, boolean pipeline) throws IOException, InterruptedException {
         String who = pipeline ? "pipeline" : "java";
         // a pipeline's stage thread takes the other CPU
-        String cpus = pipeline ? s.dutCpu() + "," + (1 - s.dutCpu()) : Integer.toString(s.dutCpu());
-        var args = new ArrayList<>(List.of("--mode", s.mode(), "--cpus", cpus, "--burst", "32", "--descriptors", "1024",
+        String cpuList = pipeline ? s.dutCpu() + "," + (1 - s.dutCpu())
+                : String.join(",", forwardingCpus(s).stream().map(String::valueOf).toList());
+        var args = new ArrayList<>(List.of("--mode", s.mode(), "--cpus", cpuList, "--queues", Integer.toString(queues(s)),
+                "--burst", "32", "--descriptors", "1024",
                 "--mbufs", "16383", "--tx-retries", "0", "--tx-first", Integer.toString(s.seedBursts()),
                 "--duration", (warmupSeconds + windowSeconds) + "s", "--warmup", warmupSeconds + "s"));
         for (String p : s.workerPorts()) args.addAll(List.of("--port", p));

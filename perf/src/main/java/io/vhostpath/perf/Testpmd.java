@@ -25,21 +25,23 @@ final class Testpmd implements AutoCloseable {
     private final String prefix;
 
     /**
-     * @param mainCpu    the main lcore (idle at the prompt)
-     * @param forwardCpu the one forwarding lcore
+     * @param mainCpu     the main lcore's CPU (idle at the prompt; it may share a forwarding lcore's CPU)
+     * @param forwardCpus one forwarding lcore per CPU listed
      */
-    Testpmd(Path log, String prefix, int mainCpu, int forwardCpu, List<String> memoryArgs, List<String> vdevs,
+    Testpmd(Path log, String prefix, int mainCpu, List<Integer> forwardCpus, List<String> memoryArgs, List<String> vdevs,
             List<String> testpmdArgs) throws IOException {
         this.log = log;
         this.prefix = prefix;
         if (!installed()) throw new IOException("dpdk-testpmd is not installed: make setup installs it (Debian package dpdk)");
         // stdbuf: testpmd printf()s into a pipe, block-buffered unless told otherwise.
-        var cmd = new ArrayList<>(List.of("stdbuf", "-oL", "dpdk-testpmd", "-l", mainCpu + "," + forwardCpu, "--main-lcore",
-                Integer.toString(mainCpu)));
+        // lcore 0 is the main one; lcores 1..n forward, each on its CPU (EAL's lcore@cpu mapping).
+        var lcores = new StringBuilder("0@" + mainCpu);
+        for (int i = 0; i < forwardCpus.size(); i++) lcores.append(',').append(i + 1).append('@').append(forwardCpus.get(i));
+        var cmd = new ArrayList<>(List.of("stdbuf", "-oL", "dpdk-testpmd", "--lcores", lcores.toString(), "--main-lcore", "0"));
         cmd.addAll(memoryArgs);
         cmd.addAll(List.of("--no-pci", "--no-telemetry", "--file-prefix", prefix));
         for (String v : vdevs) cmd.add("--vdev=" + v);
-        cmd.addAll(List.of("--", "-i", "--no-mlockall", "--nb-cores=1", "--total-num-mbufs=16383", "--mbcache=256",
+        cmd.addAll(List.of("--", "-i", "--no-mlockall", "--nb-cores=" + forwardCpus.size(), "--total-num-mbufs=16383", "--mbcache=256",
                 "--rxd=1024", "--txd=1024", "--burst=32"));
         cmd.addAll(testpmdArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -52,7 +54,7 @@ final class Testpmd implements AutoCloseable {
      * {@code cpu} (its main lcore on the other CPU, idle at the prompt); started.
      */
     static Testpmd vhostServer(Path log, String prefix, Path socket, String mode, int cpu, boolean hugepages) throws IOException {
-        var t = new Testpmd(log, prefix, cpu == 0 ? 1 : 0, cpu, memoryArgs(hugepages),
+        var t = new Testpmd(log, prefix, cpu == 0 ? 1 : 0, List.of(cpu), memoryArgs(hugepages),
                 List.of("net_vhost0,iface=" + socket + ",queues=1"), List.of("--forward-mode=" + mode, "--port-topology=loop"));
         t.command("start");
         return t;
@@ -115,19 +117,25 @@ final class Testpmd implements AutoCloseable {
     }
 
     /**
-     * The forwarding lcore's CPU time so far, in ns: the first field of its schedstat, the kernel's count of the time
-     * the thread ran (time the host stole from the VM is not in it).
+     * The forwarding lcores' CPU time so far, in ns: the first field of each one's schedstat, the kernel's count of the
+     * time the thread ran (time the host stole from the VM is not in it).
      */
     long forwardingCpuNanos() throws IOException {
         var names = new ArrayList<String>();
+        long sum = 0;
+        boolean found = false;
         try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
             for (Path t : tasks.toList()) {
                 String name = Files.readString(t.resolve("comm")).trim();
-                if (name.startsWith("rte-worker") || name.startsWith("lcore-worker")) return Long.parseLong(Files.readString(t.resolve("schedstat")).split(" ")[0]);
                 names.add(name);
+                if (name.startsWith("rte-worker") || name.startsWith("lcore-worker")) {
+                    sum += Long.parseLong(Files.readString(t.resolve("schedstat")).split(" ")[0]);
+                    found = true;
+                }
             }
         }
-        throw new IOException("testpmd (pid " + process.pid() + ") has no forwarding lcore thread (rte-worker-N, lcore-worker-N in older DPDK); threads: " + names);
+        if (!found) throw new IOException("testpmd (pid " + process.pid() + ") has no forwarding lcore thread (rte-worker-N, lcore-worker-N in older DPDK); threads: " + names);
+        return sum;
     }
 
     static void sleep(long millis) {
