@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * One trial of the tester: probes offered at a rate for a time, then a drain, and what came back. Loss counts every
- * probe sent in the window that did not return (a probe the tester could not hand to its port counts too: the device
- * did not take it). The tester itself falls short when it generated less than offered, or ran out of mbufs: such a
+ * probe sent in the window that did not return, by the tester's own count (a probe it could not hand to its port
+ * counts too: the device did not take it). The tester itself falls short when it generated less than offered, or ran out of mbufs: such a
  * trial says nothing about the device.
  *
  * @param offeredPps   the rate asked of the generator, 0 for as fast as it goes
@@ -36,15 +36,13 @@ record Trial(long offeredPps, int frameSize, double seconds, long sent, long los
     /** A trial from the tester worker's summary (one port, latency mode). */
     static Trial of(long offeredPps, int frameSize, Map<String, Object> summary) {
         double seconds = WorkerRuns.number(summary, "measured_seconds");
-        long tx = (long) WorkerRuns.number(summary, "tx_packets");
-        long dropped = (long) WorkerRuns.number(summary, "dropped");
+        long sent = (long) WorkerRuns.number(summary, "probes_sent");
         long lost = (long) WorkerRuns.number(summary, "lost");
         var port = (Map<?, ?>) ((List<?>) summary.get("ports")).getFirst();
         var l = (Map<?, ?>) port.get("latency_ns");
         var latency = new LatencyFigures(n(l, "count"), n(l, "p50"), n(l, "p99"), n(l, "p99_9"), n(l, "max"));
         long allocFailures = (long) WorkerRuns.number(summary, "alloc_failures");
-        return new Trial(offeredPps, frameSize, seconds, tx + dropped, Math.max(0, lost), allocFailures,
-                seconds > 0 ? (tx + dropped) / seconds : 0, latency);
+        return new Trial(offeredPps, frameSize, seconds, sent, lost, allocFailures, seconds > 0 ? sent / seconds : 0, latency);
     }
 
     private static long n(Map<?, ?> m, String key) {

@@ -18,7 +18,7 @@ import io.vhostpath.worker.engine.PollingAgent;
 import io.vhostpath.worker.engine.StageEngine;
 import io.vhostpath.worker.engine.Stream;
 import io.vhostpath.worker.engine.StreamCounters;
-import io.vhostpath.worker.engine.TrafficGate;
+import io.vhostpath.worker.engine.ProbeWindow;
 import io.vhostpath.worker.port.PortSpec;
 import io.vhostpath.worker.stats.PortMonitor;
 import io.vhostpath.worker.stats.PortSnapshot;
@@ -61,7 +61,7 @@ public final class Worker implements AutoCloseable {
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<PortMonitor> monitors = new ArrayList<>();
     private final List<PipelineRings> rings = new ArrayList<>();
-    private final TrafficGate gate = new TrafficGate();
+    private final ProbeWindow window = new ProbeWindow();
     private final long startNanos = System.nanoTime();
     private Eal eal;
     private MbufPool pool;
@@ -143,7 +143,7 @@ public final class Worker implements AutoCloseable {
             var source = config.sourceMac() != null ? config.sourceMac() : ports.get(stream.txPort()).macAddress();
             var context = new EngineContext(stream, c, config.burst(), config.txRetries(), pool.address(),
                     new PacketTemplate(source, config.destinationMac(), config.frameSize()), config.ratePps(), recorder,
-                    config.mode().generates() ? 0 : config.seedBursts(), gate);
+                    config.mode().generates() ? 0 : config.seedBursts(), window);
             if (config.pipeline()) {
                 var r = new PipelineRings(1 << 16);
                 rings.add(r);
@@ -333,12 +333,16 @@ public final class Worker implements AutoCloseable {
 
     /** Generators send nothing more; receiving goes on (the drain period before the summary). */
     public void stopGenerating() {
-        gate.close();
+        window.stopSending();
     }
 
-    /** The measured window opens: round trips from now on make up each port's window histogram. */
-    public void openLatencyWindow() {
+    /**
+     * The measured window opens: round trips from now on make up each port's window histogram, and each generating
+     * stream counts the probes it sends from now on, and their return.
+     */
+    public void openWindow() {
         monitors.forEach(PortMonitor::openWindow);
+        window.open();
     }
 
     /** False when teardown found mbufs missing from the pool. */

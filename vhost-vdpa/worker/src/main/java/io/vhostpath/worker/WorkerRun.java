@@ -9,6 +9,7 @@ import io.vhostpath.worker.stats.PortSnapshot;
 import io.vhostpath.worker.stats.Snapshot;
 import io.vhostpath.worker.stats.SnapshotFormats;
 import io.vhostpath.worker.stats.TextFormat;
+import io.vhostpath.worker.engine.Mode;
 import io.vhostpath.dpdk.EalStartAbandonedException;
 import io.vhostpath.dpdk.RuntimeDirectories;
 import org.HdrHistogram.Histogram;
@@ -223,7 +224,7 @@ final class WorkerRun {
             if (baseline == null && now >= warmupEnd) {
                 baseline = totals(latest);
                 baselineSeconds = latest.elapsedSeconds();
-                worker.openLatencyWindow();
+                worker.openWindow();
                 meter.mark();
             }
             if (live) for (PortSnapshot p : latest.ports()) out.println(TextFormat.live(latest.elapsedSeconds(), p));
@@ -282,7 +283,9 @@ final class WorkerRun {
             packets += Math.max(rx, tx);
             double rxMpps = rx / seconds / 1e6;
             double txMpps = tx / seconds / 1e6;
-            long lost = t.probesLostSince(b);
+            // A generator's own count of its window's probes that did not return is exact; a receiver of someone
+            // else's probes has only the sequence gaps it saw.
+            long lost = config.mode() == Mode.LATENCY ? t.windowLost() : t.lost() - b.lost();
             out.printf(Locale.ROOT, "  %-14s rx %d (%.3f Mpps) tx %d (%.3f Mpps) dropped %d missed %d lost %d reordered %d foreign %d%n",
                     p.port(), rx, rxMpps, tx, txMpps, t.dropped() - b.dropped(), t.rxMissed() - b.rxMissed(),
                     lost, t.reordered() - b.reordered(), t.foreign() - b.foreign());
@@ -301,6 +304,7 @@ final class WorkerRun {
             m.put("dropped", t.dropped() - b.dropped());
             m.put("rx_missed", t.rxMissed() - b.rxMissed());
             m.put("alloc_failures", t.allocFailures() - b.allocFailures());
+            if (config.mode() == Mode.LATENCY) m.put("probes_sent", t.windowSent());
             m.put("lost", lost);
             m.put("reordered", t.reordered() - b.reordered());
             m.put("latency_ns", SnapshotFormats.latencyMap(l));

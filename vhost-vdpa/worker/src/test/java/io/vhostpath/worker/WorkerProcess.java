@@ -120,10 +120,15 @@ final class WorkerProcess implements AutoCloseable {
         assertFalse(Files.exists(Path.of("/var/run/dpdk", prefix)), "EAL runtime dir left behind by " + prefix);
     }
 
-    /** Kills the worker if it still runs, and removes what a killed worker leaves: its runtime dir and lock. */
+    /**
+     * Kills the worker if it still runs. A worker killed (here, or by the test) cannot remove its runtime dir and lock:
+     * they are removed. One that exited on its own leaves them alone: they may be another worker's (a refused duplicate).
+     */
     @Override
     public void close() throws InterruptedException {
+        boolean running = process.isAlive();
         process.destroyForcibly().waitFor();
+        if (!running && process.exitValue() <= 128) return;
         RuntimeDirectories.deleteQuietly(RuntimeDirectories.ROOT.resolve(prefix));
         try {
             Files.deleteIfExists(RuntimeDirectories.ROOT.resolve(prefix + ".lock"));

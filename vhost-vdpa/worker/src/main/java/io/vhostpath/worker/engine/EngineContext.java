@@ -10,11 +10,11 @@ import org.HdrHistogram.SingleWriterRecorder;
  * @param ratePps     generator pace per stream, 0 for as fast as possible
  * @param latency     round-trip recorder (latency mode only), written by this stream's thread alone
  * @param seedBursts  bursts of probes to send before forwarding starts (testpmd's tx_first)
- * @param gate        closed when generators must stop sending (the run's drain period)
+ * @param window      when the measured window opens and when sending stops (generating modes)
  */
 public record EngineContext(Stream stream, StreamCounters counters, int burstSize, int txRetries, long poolAddress,
                             PacketTemplate template, long ratePps, SingleWriterRecorder latency,
-                            int seedBursts, TrafficGate gate) {
+                            int seedBursts, ProbeWindow window) {
 
     public Engine create(Mode mode) {
         return switch (mode) {
@@ -32,11 +32,11 @@ public record EngineContext(Stream stream, StreamCounters counters, int burstSiz
     }
 
     Generator generator() {
-        return new Generator(template, stream.txQueue(), poolAddress, ratePps, gate);
+        return new Generator(template, stream.txQueue(), poolAddress, ratePps, window);
     }
 
     /** A generator that does not pace itself, for seeding. */
     Generator unpacedGenerator() {
-        return new Generator(template, stream.txQueue(), poolAddress, 0, new TrafficGate());
+        return new Generator(template, stream.txQueue(), poolAddress, 0, new ProbeWindow());
     }
 }

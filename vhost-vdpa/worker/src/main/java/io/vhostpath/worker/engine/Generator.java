@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Fills bursts with probe packets: template headers, then flow, sequence number and transmit time. Paced by a
- * {@link Pacer} (none at rate 0: as fast as TX takes them); stops for good once its {@link TrafficGate} closes.
+ * {@link Pacer} (none at rate 0: as fast as TX takes them); stops for good once its {@link ProbeWindow} stops sending.
  */
 final class Generator implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
@@ -17,10 +17,10 @@ final class Generator implements AutoCloseable {
     private final int flow;
     private final long pool;
     private final Pacer pacer;
-    private final TrafficGate gate;
+    private final ProbeWindow window;
     private int sequence;
 
-    Generator(PacketTemplate packet, int flow, long poolAddress, long ratePps, TrafficGate gate) {
+    Generator(PacketTemplate packet, int flow, long poolAddress, long ratePps, ProbeWindow window) {
         byte[] headers = packet.headers();
         MemorySegment t = arena.allocate(headers.length);
         t.copyFrom(MemorySegment.ofArray(headers));
@@ -29,16 +29,16 @@ final class Generator implements AutoCloseable {
         this.flow = flow;
         this.pool = poolAddress;
         this.pacer = ratePps > 0 ? new Pacer(ratePps, System.nanoTime()) : null;
-        this.gate = gate;
+        this.window = window;
     }
 
     /**
      * Allocates and fills up to {@code burst.capacity()} packets into the empty {@code burst}.
      *
-     * @return packets generated; 0 when pacing holds back or the gate is closed, -1 when the pool is empty
+     * @return packets generated; 0 when pacing holds back or sending has stopped, -1 when the pool is empty
      */
     int fill(MbufBurst burst) {
-        if (!gate.open()) return 0;
+        if (!window.sending()) return 0;
         int n = burst.capacity();
         long now = System.nanoTime();
         if (pacer != null) {

@@ -23,15 +23,26 @@ final class Receiver {
         this.latency = latency;
     }
 
+    /** The flow whose probes of the measured window are counted, and the window's first sequence number. */
+    private int windowFlow = -1;
+    private int windowStart;
+    private long windowReceived;
+
     /** Expects {@code flow} to start at {@code sequence}: for a generator's own probes, so that none is missed. */
     void expect(int flow, int sequence) {
         seen[flow] = true;
         expected[flow] = sequence;
     }
 
-    /** The sequence number after the latest probe of {@code flow} received. */
-    int expected(int flow) {
-        return expected[flow];
+    /** From now on, counts the probes of {@code flow} numbered {@code start} or later (sequence order, wrapping). */
+    void countWindow(int flow, int start) {
+        windowFlow = flow;
+        windowStart = start;
+    }
+
+    /** Probes of the window's flow and sequence range received so far. */
+    long windowReceived() {
+        return windowReceived;
     }
 
     void inspect(MbufBurst burst) {
@@ -49,6 +60,7 @@ final class Receiver {
                 continue;
             }
             int seq = Probe.sequence(data);
+            if (flow == windowFlow && seq - windowStart >= 0) windowReceived++;
             if (!seen[flow]) {
                 seen[flow] = true;
                 expected[flow] = seq + 1;

@@ -22,10 +22,12 @@ public final class StreamCounters {
     /** Received packets that carry no vhostpath probe. */
     public final AtomicCounter foreign;
     /**
-     * Probes of this stream's own generator sent after the last one that came back (latency mode): in flight, or
-     * lost at the tail. A gauge, set after each burst.
+     * Probes this stream sent since the measured window opened that have not come back (latency mode): lost, or still
+     * in flight until the run's drain is over. A gauge, set after each poll.
      */
-    public final AtomicCounter inFlight;
+    public final AtomicCounter windowLost;
+    /** Probes this stream sent since the measured window opened (latency mode). */
+    public final AtomicCounter windowSent;
     /** Packets the application stage freed (pipeline mode): written by the stage thread alone. */
     public final AtomicCounter stageDropped;
 
@@ -38,7 +40,8 @@ public final class StreamCounters {
         lost = counters.newCounter(s + "lost");
         reordered = counters.newCounter(s + "reordered");
         foreign = counters.newCounter(s + "foreign");
-        inFlight = counters.newCounter(s + "in_flight");
+        windowLost = counters.newCounter(s + "window_lost");
+        windowSent = counters.newCounter(s + "window_sent");
         stageDropped = counters.newCounter(s + "stage_dropped");
     }
 }

@@ -39,7 +39,7 @@ public final class PortMonitor {
 
     public PortCounters read() {
         EthStats s = port.stats();
-        long dropped = 0, alloc = 0, lost = 0, reordered = 0, foreign = 0, inFlight = 0;
+        long dropped = 0, alloc = 0, lost = 0, reordered = 0, foreign = 0, windowSent = 0, windowLost = 0;
         for (StreamCounters c : sending) {
             dropped += c.dropped.getAcquire() + c.stageDropped.getAcquire();
             alloc += c.allocFailures.getAcquire();
@@ -48,10 +48,11 @@ public final class PortMonitor {
             lost += c.lost.getAcquire();
             reordered += c.reordered.getAcquire();
             foreign += c.foreign.getAcquire();
-            inFlight += c.inFlight.getAcquire();
+            windowSent += c.windowSent.getAcquire();
+            windowLost += c.windowLost.getAcquire();
         }
         return new PortCounters(s.rxPackets(), s.txPackets(), s.rxBytes(), s.txBytes(), s.rxMissed(), s.txErrors(),
-                dropped, alloc, lost, reordered, foreign, inFlight);
+                dropped, alloc, lost, reordered, foreign, windowSent, windowLost);
     }
 
     /** Round trips recorded from now on make up the window's histogram (the warm-up's do not). */

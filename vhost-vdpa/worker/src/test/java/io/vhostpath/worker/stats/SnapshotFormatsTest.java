@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SnapshotFormatsTest {
     private final Snapshot snapshot = new Snapshot(3.5, "latency", List.of(new PortSnapshot("virtio_user0", true,
-            new PortCounters(100, 90, 6400, 5760, 1, 0, 10, 0, 2, 1, 0, 0), 1.5, 1.4, 0.7, 0.6, 3,
+            new PortCounters(100, 90, 6400, 5760, 1, 0, 10, 0, 2, 1, 0, 0, 0), 1.5, 1.4, 0.7, 0.6, 3,
             Latency.NONE, new Latency(90, 15_000, 20_000, 40_000, 55_000, 80_000, 16_000.0))), true);
 
     @Test
@@ -42,7 +42,7 @@ class SnapshotFormatsTest {
     void the_live_line_says_n_a_for_gbps_when_the_driver_counts_no_bytes() {
         var counted = snapshot.ports().getFirst();
         assertTrue(TextFormat.live(1.0, counted).contains("rx   1.500 Mpps   0.70 Gbps"), TextFormat.live(1.0, counted));
-        var noBytes = new PortSnapshot("net_ring0", true, new PortCounters(100, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+        var noBytes = new PortSnapshot("net_ring0", true, new PortCounters(100, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
                 1.5, 1.4, 0, 0, 0, Latency.NONE, Latency.NONE);
         String line = TextFormat.live(1.0, noBytes);
         assertTrue(line.contains("rx   1.500 Mpps   n/a Gbps | tx   1.400 Mpps   n/a Gbps"), line);
