@@ -13,6 +13,9 @@ record Bench(Machine machine, boolean hugepages, Path work, WorkerRuns workers) 
         var machine = Machine.describe(dpdkVersion());
         boolean hugepages = machine.freeHugepagesMb() >= 512;
         Path work = Files.createDirectories(result.toAbsolutePath().getParent().resolve(logs));
+        // Stopped from outside (kill, a CI timeout), the harness stops what it started: SIGTERM makes testpmd and the
+        // worker end cleanly, runtime directories and sockets removed.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         System.out.println("machine: " + machine);
         return new Bench(machine, hugepages, work, new WorkerRuns(workerJar, work, hugepages));
     }

@@ -102,11 +102,6 @@ public final class Rfc2544 {
         var sizes = new ArrayList<Map<String, Object>>();
         try (Dut dut = startDut(o, bench.workers(), bench.hugepages())) {
             System.out.println("device under test: " + dut.label() + " (tester ports " + dut.testerPorts() + ")");
-            for (int size : o.sizes()) {
-                System.out.printf(Locale.ROOT, "%nframe size %d B%n", size);
-                var outcome = search.search(rate -> tester.trial(dut, rate, size), line -> System.out.println("  " + line));
-                sizes.add(result(o, tester, dut, size, outcome));
-            }
             var doc = new LinkedHashMap<String, Object>();
             doc.put("machine", bench.machine().toMap());
             doc.put("dut", dut.label());
@@ -116,7 +111,13 @@ public final class Rfc2544 {
             doc.put("drain_seconds", o.drainSeconds());
             doc.put("acceptable_loss", o.loss());
             doc.put("sizes", sizes);
-            Files.writeString(o.out(), Json.write(doc) + "\n");
+            for (int size : o.sizes()) {
+                System.out.printf(Locale.ROOT, "%nframe size %d B%n", size);
+                var outcome = search.search(rate -> tester.trial(dut, rate, size), line -> System.out.println("  " + line));
+                sizes.add(result(o, tester, dut, size, outcome));
+                // Written after every size: a run stopped half-way keeps what it measured.
+                Files.writeString(o.out(), Json.write(doc) + "\n");
+            }
         }
         System.out.println();
         System.out.println("frame  throughput            Gbit/s   rtt at load p50 / p99.9 (us)");
