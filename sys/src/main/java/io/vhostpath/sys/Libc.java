@@ -31,24 +31,43 @@ public final class Libc {
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
             .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = call("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = call("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SEND = call("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle RECV = call("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle OPEN = call("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SIGNAL = call("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle SETNS = call("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle IOCTL = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
-    private static final MethodHandle SCHED_GETAFFINITY = call("sched_getaffinity",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
-    private static final MethodHandle SCHED_SETAFFINITY = call("sched_setaffinity",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("strerror"),
-            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    /*
+     * Each group of functions is linked the first time one of them is called (its holder class initialises then):
+     * linking costs milliseconds per signature, at start-up, and a process calls few groups (the worker: signals and
+     * affinity; the CNI plugin: files; the netlink clients: sockets).
+     */
+    private static final class Sockets {
+        static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle BIND = call("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SETSOCKOPT = call("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SEND = call("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle RECV = call("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Descriptors {
+        static final MethodHandle OPEN = call("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle IOCTL = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    }
+
+    private static final class Signals {
+        static final MethodHandle SIGNAL = call("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    }
+
+    private static final class Threads {
+        static final MethodHandle SETNS = call("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle SCHED_GETAFFINITY = call("sched_getaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+        static final MethodHandle SCHED_SETAFFINITY = call("sched_setaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    }
+
+    private static final class Errors {
+        static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("strerror"),
+                FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     private Libc() {}
 
@@ -73,7 +92,7 @@ public final class Libc {
 
     public static String strerror(int errno) {
         try {
-            return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+            return ((MemorySegment) Errors.STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -94,7 +113,7 @@ public final class Libc {
 
     public static int socket(int domain, int type, int protocol) {
         try (var e = new Errno()) {
-            return (int) check((int) SOCKET.invokeExact(e.state, domain, type, protocol), e, "socket",
+            return (int) check((int) Sockets.SOCKET.invokeExact(e.state, domain, type, protocol), e, "socket",
                     "domain=" + domain + " protocol=" + protocol);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -103,7 +122,7 @@ public final class Libc {
 
     public static void bind(int fd, MemorySegment address) {
         try (var e = new Errno()) {
-            check((int) BIND.invokeExact(e.state, fd, address, (int) address.byteSize()), e, "bind", "fd=" + fd);
+            check((int) Sockets.BIND.invokeExact(e.state, fd, address, (int) address.byteSize()), e, "bind", "fd=" + fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -112,7 +131,7 @@ public final class Libc {
     public static void setsockopt(int fd, int level, int option, int value) {
         try (var e = new Errno(); var arena = Arena.ofConfined()) {
             var v = arena.allocateFrom(JAVA_INT, value);
-            check((int) SETSOCKOPT.invokeExact(e.state, fd, level, option, v, 4), e, "setsockopt",
+            check((int) Sockets.SETSOCKOPT.invokeExact(e.state, fd, level, option, v, 4), e, "setsockopt",
                     "fd=" + fd + " level=" + level + " option=" + option);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -121,7 +140,7 @@ public final class Libc {
 
     public static long send(int fd, MemorySegment buffer, long length) {
         try (var e = new Errno()) {
-            return check((long) SEND.invokeExact(e.state, fd, buffer, length, 0), e, "send", "fd=" + fd);
+            return check((long) Sockets.SEND.invokeExact(e.state, fd, buffer, length, 0), e, "send", "fd=" + fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -129,7 +148,7 @@ public final class Libc {
 
     public static long recv(int fd, MemorySegment buffer, int flags) {
         try (var e = new Errno()) {
-            return check((long) RECV.invokeExact(e.state, fd, buffer, buffer.byteSize(), flags), e, "recv", "fd=" + fd);
+            return check((long) Sockets.RECV.invokeExact(e.state, fd, buffer, buffer.byteSize(), flags), e, "recv", "fd=" + fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -137,7 +156,7 @@ public final class Libc {
 
     public static int open(String path, int flags) {
         try (var e = new Errno(); var arena = Arena.ofConfined()) {
-            return (int) check((int) OPEN.invokeExact(e.state, arena.allocateFrom(path), flags), e, "open", path);
+            return (int) check((int) Descriptors.OPEN.invokeExact(e.state, arena.allocateFrom(path), flags), e, "open", path);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -152,7 +171,7 @@ public final class Libc {
         int fd = open(path, O_WRONLY | O_CLOEXEC);
         try (var e = new Errno(); var arena = Arena.ofConfined()) {
             var bytes = arena.allocateFrom(text);
-            check((long) WRITE.invokeExact(e.state, fd, bytes, bytes.byteSize() - 1), e, "write", "'" + text.strip() + "' to " + path);
+            check((long) Descriptors.WRITE.invokeExact(e.state, fd, bytes, bytes.byteSize() - 1), e, "write", "'" + text.strip() + "' to " + path);
         } catch (Throwable t) {
             throw rethrow(t);
         } finally {
@@ -162,7 +181,7 @@ public final class Libc {
 
     public static void close(int fd) {
         try (var e = new Errno()) {
-            check((int) CLOSE.invokeExact(e.state, fd), e, "close", "fd=" + fd);
+            check((int) Descriptors.CLOSE.invokeExact(e.state, fd), e, "close", "fd=" + fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -171,7 +190,7 @@ public final class Libc {
     /** {@code sched_getaffinity(2)} of the calling thread (pid 0) into {@code mask}. */
     public static void schedGetaffinity(MemorySegment mask) {
         try (var e = new Errno()) {
-            check((int) SCHED_GETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_getaffinity", "thread");
+            check((int) Threads.SCHED_GETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_getaffinity", "thread");
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -180,7 +199,7 @@ public final class Libc {
     /** {@code sched_setaffinity(2)} of the calling thread (pid 0) to {@code mask}. */
     public static void schedSetaffinity(MemorySegment mask, String cpus) {
         try (var e = new Errno()) {
-            check((int) SCHED_SETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_setaffinity", "cpus=" + cpus);
+            check((int) Threads.SCHED_SETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_setaffinity", "cpus=" + cpus);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -192,7 +211,7 @@ public final class Libc {
     /** {@code signal(signum, SIG_DFL)}: the signal's default action again, whatever the process inherited. */
     public static void defaultSignal(int signum) {
         try (var e = new Errno()) {
-            var previous = (MemorySegment) SIGNAL.invokeExact(e.state, signum, MemorySegment.NULL);
+            var previous = (MemorySegment) Signals.SIGNAL.invokeExact(e.state, signum, MemorySegment.NULL);
             // SIG_ERR is (void (*)(int)) -1.
             if (previous.address() == -1L) throw new NativeError("signal", "signum=" + signum, e.value());
         } catch (Throwable t) {
@@ -203,7 +222,7 @@ public final class Libc {
     /** {@code setns(2)}: moves the calling thread into the namespace {@code fd} refers to. */
     public static void setns(int fd, int nstype, String subject) {
         try (var e = new Errno()) {
-            check((int) SETNS.invokeExact(e.state, fd, nstype), e, "setns", subject);
+            check((int) Threads.SETNS.invokeExact(e.state, fd, nstype), e, "setns", subject);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -212,7 +231,7 @@ public final class Libc {
     /** {@code ioctl(fd, request, arg)}; {@code subject} names the device for the error message. */
     public static int ioctl(int fd, long request, MemorySegment arg, String subject) {
         try (var e = new Errno()) {
-            return (int) check((int) IOCTL.invokeExact(e.state, fd, request, arg), e,
+            return (int) check((int) Descriptors.IOCTL.invokeExact(e.state, fd, request, arg), e,
                     "ioctl", subject + ", request=0x" + Long.toHexString(request));
         } catch (Throwable t) {
             throw rethrow(t);
