@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The device under test, between the tester's probes and their return: the user's own (a vDPA device, a vhost-user
  * switch port) or one the harness starts on a vhost-user socket it serves, reflecting every packet with macswap on
- * its CPU: DPDK's testpmd, or the vhostpath worker.
+ * its CPU: DPDK's testpmd, or the vhostpath worker; neither retries a full TX ring (testpmd's default).
  */
 sealed interface Dut extends AutoCloseable {
     /** The ports the tester opens to reach the device. */
@@ -56,7 +56,7 @@ sealed interface Dut extends AutoCloseable {
         static WorkerMacswap start(WorkerRuns workers, String name, int cpu) throws IOException, InterruptedException {
             Path socket = workers.work().resolve(name + ".sock");
             var p = workers.start(name, PREFIX, List.of("--port", "vhost-server:" + socket, "--mode", "macswap",
-                    "--cpus", Integer.toString(cpu), "--duration", "0", "--tx-retries", "64"));
+                    "--cpus", Integer.toString(cpu), "--duration", "0", "--tx-retries", "0"));
             Path log = workers.work().resolve(name + ".log");
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             // Polling has started once the thread lines are printed; the socket is served from EAL start on.
