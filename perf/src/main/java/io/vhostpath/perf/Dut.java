@@ -30,10 +30,11 @@ sealed interface Dut extends AutoCloseable {
     }
 
     record TestpmdMacswap(Testpmd testpmd, Path socket) implements Dut {
-        static TestpmdMacswap start(Path work, String name, int cpu, boolean hugepages) throws IOException {
+        static TestpmdMacswap start(WorkerRuns workers, String name, int cpu) throws IOException {
+            Path work = workers.work();
             Path socket = work.resolve(name + ".sock");
             var t = Testpmd.vhostServer(work.resolve(name + ".log"), "vp-dut-" + ProcessHandle.current().pid(), socket,
-                    "macswap", cpu, hugepages);
+                    "macswap", cpu, workers.memory());
             return new TestpmdMacswap(t, socket);
         }
 

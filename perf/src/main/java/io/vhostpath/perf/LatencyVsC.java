@@ -89,7 +89,7 @@ public final class LatencyVsC {
         long base = o.basePps();
         if (base == 0 && o.loads().stream().anyMatch(l -> l.endsWith("%"))) {
             System.out.println("zero-loss rate of testpmd as the device (RFC 2544 search):");
-            try (Dut dut = Dut.TestpmdMacswap.start(bench.work(), "search-testpmd", 1, bench.hugepages())) {
+            try (Dut dut = Dut.TestpmdMacswap.start(bench.workers(), "search-testpmd", 1)) {
                 var outcome = new ThroughputSearch(0, 0.02, 10).search(rate -> tester.trial(dut, rate, o.frameSize()),
                         line -> System.out.println("  " + line));
                 base = outcome.zeroLossPps();
@@ -106,7 +106,7 @@ public final class LatencyVsC {
             var cLogs = new ArrayList<String>();
             var javaLogs = new ArrayList<String>();
             for (int r = 1; r <= o.rounds(); r++) {
-                try (Dut dut = Dut.TestpmdMacswap.start(bench.work(), "dut-testpmd", 1, bench.hugepages())) {
+                try (Dut dut = Dut.TestpmdMacswap.start(bench.workers(), "dut-testpmd", 1)) {
                     c.add(tester.trial(dut, rate, o.frameSize()));
                     cLogs.add(tester.latestTrial() + ".hlog");
                 }

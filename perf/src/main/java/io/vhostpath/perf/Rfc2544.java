@@ -100,7 +100,7 @@ public final class Rfc2544 {
                 + " acceptable loss %s; logs in %s%n", o.testerCpu(), o.trialSeconds(), o.warmupSeconds(), o.drainSeconds(),
                 o.loss() == 0 ? "none" : o.loss(), bench.work());
         var sizes = new ArrayList<Map<String, Object>>();
-        try (Dut dut = startDut(o, bench.workers(), bench.hugepages())) {
+        try (Dut dut = startDut(o, bench.workers())) {
             System.out.println("device under test: " + dut.label() + " (tester ports " + dut.testerPorts() + ")");
             var doc = new LinkedHashMap<String, Object>();
             doc.put("machine", bench.machine().toMap());
@@ -128,9 +128,9 @@ public final class Rfc2544 {
         return 0;
     }
 
-    private static Dut startDut(Options o, WorkerRuns workers, boolean hugepages) throws Exception {
+    private static Dut startDut(Options o, WorkerRuns workers) throws Exception {
         return switch (o.dut()) {
-            case "testpmd" -> Dut.TestpmdMacswap.start(workers.work(), "dut-testpmd", o.dutCpu(), hugepages);
+            case "testpmd" -> Dut.TestpmdMacswap.start(workers, "dut-testpmd", o.dutCpu());
             case "java" -> Dut.WorkerMacswap.start(workers, "dut-java", o.dutCpu());
             default -> new Dut.External(o.ports());
         };

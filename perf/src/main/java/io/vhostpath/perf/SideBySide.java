@@ -66,7 +66,7 @@ public final class SideBySide {
     private final int warmupSeconds;
     private final WorkerRuns workers;
     private final Path work;
-    private final boolean hugepages;
+    private final EalMemory memory;
     private final int queues;
     private final List<Integer> cpus;
 
@@ -75,14 +75,14 @@ public final class SideBySide {
      *               testpmd spreads them over its forwarding lcores
      * @param cpus   the forwarding CPUs of those scenarios, one per queue (empty: the scenario's one CPU)
      */
-    SideBySide(int rounds, int windowSeconds, int warmupSeconds, WorkerRuns workers, Path work, boolean hugepages,
+    SideBySide(int rounds, int windowSeconds, int warmupSeconds, WorkerRuns workers, Path work,
                int queues, List<Integer> cpus) {
         this.rounds = rounds;
         this.windowSeconds = windowSeconds;
         this.warmupSeconds = warmupSeconds;
         this.workers = workers;
         this.work = work;
-        this.hugepages = hugepages;
+        this.memory = workers.memory();
         this.queues = queues;
         this.cpus = List.copyOf(cpus);
     }
@@ -125,11 +125,10 @@ public final class SideBySide {
         }
         // Logs of every run stay beside the report, for a second look at a surprising figure.
         var context = Bench.open(out, "bench-logs", jar);
-        boolean hugepages = context.hugepages();
         Path work = context.work();
-        var bench = new SideBySide(rounds, window, warmup, context.workers(), work, hugepages, queues, cpus);
+        var bench = new SideBySide(rounds, window, warmup, context.workers(), work, queues, cpus);
         System.out.printf(Locale.ROOT, "method: %d rounds each, the two contenders alternating, %d s warm-up then %d s measured, %s%s%n",
-                rounds, warmup, window, hugepages ? "hugepages (--in-memory)" : "no hugepages (--no-huge -m 1024)",
+                rounds, warmup, window, context.memory(),
                 queues == 1 ? "" : "; net_null scenarios with " + queues + " queues per port on CPUs " + cpus);
         var scenarios = List.of(
                 new Scenario("null-io", "net_null pair, io forwarding, one core (CPU 1)", "io",
@@ -162,7 +161,7 @@ public final class SideBySide {
         report.put("rounds", rounds);
         report.put("warmup_seconds", warmup);
         report.put("window_seconds", window);
-        report.put("hugepages", hugepages);
+        report.put("hugepages", context.memory().hugepages());
         report.put("queues", queues);
         report.put("cpus", cpus);
         var results = new ArrayList<Map<String, Object>>();
@@ -171,7 +170,7 @@ public final class SideBySide {
         if (startup) {
             // The AOT cache make build trains for the worker: <jar>.aot
             Path aot = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", ".aot"));
-            report.put("startup", new StartUpRace(context.workers(), work, hugepages, rounds).run(aot));
+            report.put("startup", new StartUpRace(context.workers(), work, rounds).run(aot));
         }
         Files.writeString(out, Json.write(report) + "\n");
         System.out.println("wrote " + out + " (run logs in " + work + ")");
@@ -264,7 +263,7 @@ public final class SideBySide {
 
     private Testpmd startBackend() throws IOException {
         return Testpmd.vhostServer(work.resolve("backend.log"), "vp-bench-backend-" + ProcessHandle.current().pid(),
-                work.resolve("vhost.sock"), "io", 1, hugepages);
+                work.resolve("vhost.sock"), "io", 1, memory);
     }
 
     private Result runTestpmd(Scenario s, int round) throws IOException {
@@ -273,7 +272,7 @@ public final class SideBySide {
         int mainCpu = java.util.stream.IntStream.range(0, Runtime.getRuntime().availableProcessors())
                 .filter(c -> !forward.contains(c)).findFirst().orElse(forward.getFirst());
         try (var t = new Testpmd(work.resolve(s.name() + "-testpmd-" + round + ".log"), "vp-bench-c-" + ProcessHandle.current().pid(),
-                mainCpu, forward, Testpmd.memoryArgs(hugepages), s.testpmdVdevs(),
+                mainCpu, forward, memory.testpmdArgs(), s.testpmdVdevs(),
                 List.of("--rxq=" + queues(s), "--txq=" + queues(s), "--forward-mode=" + s.mode(), "--port-topology=" + (s.testpmdVdevs().size() == 2 ? "paired" : "loop")))) {
             t.command(s.seedBursts() > 0 ? "start tx_first " + s.seedBursts() : "start");
             Testpmd.sleep(warmupSeconds * 1000L);

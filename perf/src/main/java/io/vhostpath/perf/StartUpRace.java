@@ -39,13 +39,13 @@ final class StartUpRace {
 
     private final WorkerRuns workers;
     private final Path work;
-    private final boolean hugepages;
+    private final EalMemory memory;
     private final int rounds;
 
-    StartUpRace(WorkerRuns workers, Path work, boolean hugepages, int rounds) {
+    StartUpRace(WorkerRuns workers, Path work, int rounds) {
         this.workers = workers;
         this.work = work;
-        this.hugepages = hugepages;
+        this.memory = workers.memory();
         this.rounds = rounds;
     }
 
@@ -135,7 +135,7 @@ final class StartUpRace {
         String prefix = "vp-su-testpmd-" + ProcessHandle.current().pid();
         var cmd = new ArrayList<>(pair.dutExec());
         cmd.addAll(List.of("dpdk-testpmd", "-l", "0,1", "--main-lcore", "0"));
-        cmd.addAll(Testpmd.memoryArgs(hugepages));
+        cmd.addAll(memory.testpmdArgs());
         cmd.addAll(List.of("--no-pci", "--no-telemetry", "--file-prefix", prefix, "--vdev", "net_af_packet0,iface=" + pair.dutIface(),
                 "--", "--forward-mode=macswap", "--port-topology=loop", "--nb-cores=1", "--total-num-mbufs=16383",
                 "--mbcache=256", "--rxd=1024", "--txd=1024", "--burst=32", "--no-mlockall"));

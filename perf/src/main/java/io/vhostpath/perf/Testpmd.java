@@ -53,16 +53,11 @@ final class Testpmd implements AutoCloseable {
      * testpmd serving a vhost-user socket (net_vhost) and forwarding in {@code mode} back on the same port, on
      * {@code cpu} (its main lcore on the other CPU, idle at the prompt); started.
      */
-    static Testpmd vhostServer(Path log, String prefix, Path socket, String mode, int cpu, boolean hugepages) throws IOException {
-        var t = new Testpmd(log, prefix, cpu == 0 ? 1 : 0, List.of(cpu), memoryArgs(hugepages),
+    static Testpmd vhostServer(Path log, String prefix, Path socket, String mode, int cpu, EalMemory memory) throws IOException {
+        var t = new Testpmd(log, prefix, cpu == 0 ? 1 : 0, List.of(cpu), memory.testpmdArgs(),
                 List.of("net_vhost0,iface=" + socket + ",queues=1"), List.of("--forward-mode=" + mode, "--port-topology=loop"));
         t.command("start");
         return t;
-    }
-
-    /** The EAL memory options every contender gets: hugepages in memory only, or 1 GB of plain memory. */
-    static List<String> memoryArgs(boolean hugepages) {
-        return hugepages ? List.of("--in-memory", "--single-file-segments") : List.of("--no-huge", "-m", "1024");
     }
 
     static boolean installed() {

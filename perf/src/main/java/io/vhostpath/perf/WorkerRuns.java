@@ -18,16 +18,20 @@ import java.util.concurrent.TimeUnit;
 final class WorkerRuns {
     private final Path jar;
     private final Path work;
-    private final boolean hugepages;
+    private final EalMemory memory;
 
-    WorkerRuns(Path jar, Path work, boolean hugepages) {
+    WorkerRuns(Path jar, Path work, EalMemory memory) {
         this.jar = jar;
         this.work = work;
-        this.hugepages = hugepages;
+        this.memory = memory;
     }
 
     Path work() {
         return work;
+    }
+
+    EalMemory memory() {
+        return memory;
     }
 
     /** How a worker process is launched: a command it runs under (e.g. {@code ip netns exec NS}), and JVM options. */
@@ -40,9 +44,9 @@ final class WorkerRuns {
         var cmd = new ArrayList<>(launch.wrapper());
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(launch.jvmOptions());
-        cmd.addAll(List.of("-jar", jar.toString(), "--stats-interval", "0", "--http", "off", "--hugepages", hugepages ? "on" : "off",
-                "--memory", "1024", "--file-prefix", filePrefix(prefix),
+        cmd.addAll(List.of("-jar", jar.toString(), "--stats-interval", "0", "--http", "off", "--file-prefix", filePrefix(prefix),
                 "--summary-json", summary.toString()));
+        cmd.addAll(memory.workerArgs());
         cmd.addAll(args);
         return cmd;
     }
