@@ -1,14 +1,10 @@
 package io.vhostpath.dpdk;
 
+import org.agrona.UnsafeApi;
+
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * Descriptor of {@code struct rte_mbuf} (DPDK 22.11, {@code rte_mbuf_core.h}) and allocation-free access
@@ -22,6 +18,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * </pre>
  *
  * Offsets are checked against the installed headers by {@code LayoutTest}.
+ *
+ * <p>Fields and packet bytes are read and written at absolute addresses through Agrona's {@link UnsafeApi}: a
+ * MemorySegment spanning the address space would only add a bounds check per access that can never fail, and on
+ * the per-packet path those checks cost a measurable share of the rate (see the README's benchmark notes).
  */
 public final class Mbuf {
     public static final long SIZE = 128;
@@ -37,57 +37,57 @@ public final class Mbuf {
     public static final long POOL_OFFSET = 56;
     public static final long NEXT_OFFSET = 64;
 
-    /** The whole address space: mbufs and packet data are read in place through absolute addresses. */
+    /** The whole address space, for bulk copies between native memory and Java arrays. */
     static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private Mbuf() {}
 
     /** Address of the first byte of packet data. */
     public static long dataAddress(long mbuf) {
-        long buf = MEMORY.get(JAVA_LONG, mbuf + BUF_ADDR_OFFSET);
-        return buf + Short.toUnsignedInt(MEMORY.get(JAVA_SHORT, mbuf + DATA_OFF_OFFSET));
+        long buf = UnsafeApi.getLong(mbuf + BUF_ADDR_OFFSET);
+        return buf + Short.toUnsignedInt(UnsafeApi.getShort(mbuf + DATA_OFF_OFFSET));
     }
 
     public static int dataLength(long mbuf) {
-        return Short.toUnsignedInt(MEMORY.get(JAVA_SHORT, mbuf + DATA_LEN_OFFSET));
+        return Short.toUnsignedInt(UnsafeApi.getShort(mbuf + DATA_LEN_OFFSET));
     }
 
     public static int packetLength(long mbuf) {
-        return MEMORY.get(JAVA_INT, mbuf + PKT_LEN_OFFSET);
+        return UnsafeApi.getInt(mbuf + PKT_LEN_OFFSET);
     }
 
     public static int segments(long mbuf) {
-        return Short.toUnsignedInt(MEMORY.get(JAVA_SHORT, mbuf + NB_SEGS_OFFSET));
+        return Short.toUnsignedInt(UnsafeApi.getShort(mbuf + NB_SEGS_OFFSET));
     }
 
     public static int port(long mbuf) {
-        return Short.toUnsignedInt(MEMORY.get(JAVA_SHORT, mbuf + PORT_OFFSET));
+        return Short.toUnsignedInt(UnsafeApi.getShort(mbuf + PORT_OFFSET));
     }
 
     public static long pool(long mbuf) {
-        return MEMORY.get(JAVA_LONG, mbuf + POOL_OFFSET);
+        return UnsafeApi.getLong(mbuf + POOL_OFFSET);
     }
 
     /** Sets the length of a single-segment packet (data_len and pkt_len). */
     public static void setLength(long mbuf, int length) {
-        MEMORY.set(JAVA_SHORT, mbuf + DATA_LEN_OFFSET, (short) length);
-        MEMORY.set(JAVA_INT, mbuf + PKT_LEN_OFFSET, length);
+        UnsafeApi.putShort(mbuf + DATA_LEN_OFFSET, (short) length);
+        UnsafeApi.putInt(mbuf + PKT_LEN_OFFSET, length);
     }
 
     // Packet bytes, at an absolute address (dataAddress + offset): big-endian where the wire is.
 
-    public static byte getByte(long address) { return MEMORY.get(JAVA_BYTE, address); }
-    public static void putByte(long address, byte value) { MEMORY.set(JAVA_BYTE, address, value); }
-    public static short getShortBE(long address) { return Short.reverseBytes(MEMORY.get(JAVA_SHORT_UNALIGNED, address)); }
-    public static void putShortBE(long address, short v) { MEMORY.set(JAVA_SHORT_UNALIGNED, address, Short.reverseBytes(v)); }
-    public static int getInt(long address) { return MEMORY.get(JAVA_INT_UNALIGNED, address); }
-    public static void putInt(long address, int value) { MEMORY.set(JAVA_INT_UNALIGNED, address, value); }
-    public static long getLong(long address) { return MEMORY.get(JAVA_LONG_UNALIGNED, address); }
-    public static void putLong(long address, long value) { MEMORY.set(JAVA_LONG_UNALIGNED, address, value); }
+    public static byte getByte(long address) { return UnsafeApi.getByte(address); }
+    public static void putByte(long address, byte value) { UnsafeApi.putByte(address, value); }
+    public static short getShortBE(long address) { return Short.reverseBytes(UnsafeApi.getShort(address)); }
+    public static void putShortBE(long address, short v) { UnsafeApi.putShort(address, Short.reverseBytes(v)); }
+    public static int getInt(long address) { return UnsafeApi.getInt(address); }
+    public static void putInt(long address, int value) { UnsafeApi.putInt(address, value); }
+    public static long getLong(long address) { return UnsafeApi.getLong(address); }
+    public static void putLong(long address, long value) { UnsafeApi.putLong(address, value); }
 
     /** Copies {@code length} bytes between packet buffers (or any native memory). */
     public static void copy(long from, long to, long length) {
-        MemorySegment.copy(MEMORY, from, MEMORY, to, length);
+        UnsafeApi.copyMemory(from, to, length);
     }
 
     /** Copies bytes from a Java array into packet memory (control path: building templates). */
