@@ -55,6 +55,12 @@ final class ApiRelay implements AutoCloseable {
                     Socket server = new Socket(InetAddress.getLoopbackAddress(), upstream);
                     open.add(client);
                     open.add(server);
+                    // Accepted while cut() ran: cut() may have closed the set before these joined it.
+                    if (l.isClosed()) {
+                        client.close();
+                        server.close();
+                        return;
+                    }
                     pump(client, server);
                     pump(server, client);
                 } catch (IOException e) {
