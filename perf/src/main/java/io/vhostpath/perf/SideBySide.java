@@ -170,7 +170,7 @@ public final class SideBySide {
         if (startup) {
             // The AOT cache make build trains for the worker: <jar>.aot
             Path aot = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", ".aot"));
-            report.put("startup", new StartUpRace(context.workers(), work, rounds).run(aot));
+            report.put("startup", new StartUpRace(context.workers(), rounds).run(aot));
         }
         Files.writeString(out, Json.write(report) + "\n");
         System.out.println("wrote " + out + " (run logs in " + work + ")");

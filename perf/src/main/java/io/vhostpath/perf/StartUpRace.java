@@ -42,9 +42,9 @@ final class StartUpRace {
     private final EalMemory memory;
     private final int rounds;
 
-    StartUpRace(WorkerRuns workers, Path work, int rounds) {
+    StartUpRace(WorkerRuns workers, int rounds) {
         this.workers = workers;
-        this.work = work;
+        this.work = workers.work();
         this.memory = workers.memory();
         this.rounds = rounds;
     }
