@@ -5,7 +5,9 @@ import org.agrona.concurrent.MessageHandler;
 
 /**
  * The polling side of pipeline mode: each received burst goes to the application stage as one ring message
- * of mbuf addresses, and bursts coming back from the stage are sent. A full ring drops the burst (counted).
+ * of mbuf addresses, and bursts coming back from the stage are sent. When the stage's ring is full the burst
+ * waits in hand and nothing more is received: the port's queue holds (or the device drops, counted as missed)
+ * what the stage cannot take, rather than packets being received only to be freed.
  */
 final class PipelineEngine extends BurstEngine {
     /** Returned bursts sent per poll, so receiving keeps its share of the loop. */
@@ -27,11 +29,8 @@ final class PipelineEngine extends BurstEngine {
 
     @Override
     public int poll() {
-        int n = receive();
-        if (n > 0 && !PipelineRings.offer(rings.toStage, burst)) {
-            counters.dropped.getAndAddRelease(n);
-            burst.free();
-        }
+        int n = burst.count() == 0 ? receive() : 0;
+        if (burst.count() > 0) PipelineRings.offer(rings.toStage, burst);
         return n + rings.fromStage.read(sendReturned, RETURNS_PER_POLL);
     }
 
