@@ -32,11 +32,11 @@ public record EngineContext(Stream stream, StreamCounters counters, int burstSiz
     }
 
     Generator generator() {
-        return new Generator(template, stream.txQueue(), poolAddress, ratePps, window);
+        return new Generator(template, stream.txQueue(), poolAddress, ratePps, burstSize, window);
     }
 
     /** A generator that does not pace itself, for seeding. */
     Generator unpacedGenerator() {
-        return new Generator(template, stream.txQueue(), poolAddress, 0, new ProbeWindow());
+        return new Generator(template, stream.txQueue(), poolAddress, 0, burstSize, new ProbeWindow());
     }
 }

@@ -20,7 +20,7 @@ final class Generator implements AutoCloseable {
     private final ProbeWindow window;
     private int sequence;
 
-    Generator(PacketTemplate packet, int flow, long poolAddress, long ratePps, ProbeWindow window) {
+    Generator(PacketTemplate packet, int flow, long poolAddress, long ratePps, int burst, ProbeWindow window) {
         byte[] headers = packet.headers();
         MemorySegment t = arena.allocate(headers.length);
         t.copyFrom(MemorySegment.ofArray(headers));
@@ -28,7 +28,7 @@ final class Generator implements AutoCloseable {
         this.frameSize = packet.frameSize();
         this.flow = flow;
         this.pool = poolAddress;
-        this.pacer = ratePps > 0 ? new Pacer(ratePps, System.nanoTime()) : null;
+        this.pacer = ratePps > 0 ? new Pacer(ratePps, System.nanoTime(), burst) : null;
         this.window = window;
     }
 
