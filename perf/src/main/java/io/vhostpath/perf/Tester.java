@@ -16,14 +16,17 @@ final class Tester {
     private final double warmupSeconds;
     private final double trialSeconds;
     private final double drainSeconds;
+    private final String dstMac;
     private int trials;
 
-    Tester(WorkerRuns workers, int cpu, double warmupSeconds, double trialSeconds, double drainSeconds) {
+    /** @param dstMac the probes' destination MAC, null for the worker's default */
+    Tester(WorkerRuns workers, int cpu, double warmupSeconds, double trialSeconds, double drainSeconds, String dstMac) {
         this.workers = workers;
         this.cpu = cpu;
         this.warmupSeconds = warmupSeconds;
         this.trialSeconds = trialSeconds;
         this.drainSeconds = drainSeconds;
+        this.dstMac = dstMac;
     }
 
     /** One trial at {@code ratePps} (0: as fast as the generator goes) with {@code frameSize}-byte frames. */
@@ -33,6 +36,7 @@ final class Tester {
                 Integer.toString(frameSize), "--cpus", Integer.toString(cpu), "--warmup", millis(warmupSeconds),
                 "--duration", millis(warmupSeconds + trialSeconds), "--drain", millis(drainSeconds),
                 "--latency-log", workers.work().resolve(name + ".hlog").toString()));
+        if (dstMac != null) args.addAll(List.of("--dst-mac", dstMac));
         for (String port : dut.testerPorts()) args.addAll(List.of("--port", port));
         Map<String, Object> summary = workers.run(name, "vp-tester", args, (long) (warmupSeconds + trialSeconds + drainSeconds) + 90);
         Trial t = Trial.of(ratePps, frameSize, summary);

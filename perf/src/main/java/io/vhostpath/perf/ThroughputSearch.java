@@ -1,5 +1,6 @@
 package io.vhostpath.perf;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -48,6 +49,10 @@ final class ThroughputSearch {
         Trial flatOut = trials.run(0);
         done.add(flatOut);
         progress.accept(String.format("trial 1 (flat out): %s", flatOut.describe()));
+        if (flatOut.lost() == flatOut.sent()) {
+            throw new IOException("not one of the " + flatOut.sent() + " probes of the flat-out trial came back: the device"
+                    + " takes frames but returns none (does it loop or reflect them, and accept their destination MAC?)");
+        }
         if (flatOut.passes(acceptableLoss)) return new Outcome((long) flatOut.generatedPps(), true, flatOut, done);
         long low = 0;
         long high = (long) flatOut.generatedPps();

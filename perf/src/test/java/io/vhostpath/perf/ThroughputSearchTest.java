@@ -50,6 +50,16 @@ class ThroughputSearchTest {
     }
 
     @Test
+    void a_device_that_returns_nothing_is_an_error_not_a_throughput_of_zero() {
+        // vdpa_sim_net drops every frame not sent to its own MAC: the search must say so after one trial, not run
+        // a dozen more and report "none without loss".
+        var asked = new ArrayList<Long>();
+        var e = assertThrows(java.io.IOException.class, () -> new ThroughputSearch(0, 0.01, 20).search(model(0, 5_000_000, asked), line -> {}));
+        assertTrue(e.getMessage().contains("25000000 probes of the flat-out trial came back") && e.getMessage().contains("destination MAC"), e.getMessage());
+        assertEquals(List.of(0L), asked);
+    }
+
+    @Test
     void a_trial_the_generator_falls_short_of_never_counts_as_a_pass() throws Exception {
         // The generator reaches 4 Mpps flat out but only 2 Mpps paced (a noisy host): the device (3 Mpps) is never
         // credited with a rate it was not offered.
