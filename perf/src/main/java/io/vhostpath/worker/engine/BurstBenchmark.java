@@ -60,7 +60,7 @@ public class BurstBenchmark {
         forward = new MbufBurst(BURST);
         packets = new MbufBurst(BURST);
         var template = new PacketTemplate(MacAddress.parse("02:00:00:00:00:01"), MacAddress.parse("02:00:00:00:00:02"), 64);
-        try (var generator = new Generator(template, 0, pool.address(), 0, new ProbeWindow())) {
+        try (var generator = new Generator(template, 0, pool.address(), 0, BURST, new ProbeWindow())) {
             generator.fill(packets);
         }
         var counters = new CountersManager(new UnsafeBuffer(ByteBuffer.allocateDirect(16 * 512)),
