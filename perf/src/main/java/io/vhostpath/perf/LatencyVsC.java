@@ -82,7 +82,7 @@ public final class LatencyVsC {
 
     static int run(Options o) throws Exception {
         var bench = Bench.open(o.out(), "latency-logs", o.workerJar());
-        var tester = new Tester(bench.workers(), 0, o.warmupSeconds(), o.trialSeconds(), 0.5, null);
+        var tester = new Tester(bench.workers(), 0, o.warmupSeconds(), o.trialSeconds(), 0.5, List.of());
         System.out.printf(Locale.ROOT, "tester: vhostpath worker, latency mode, CPU 0, %d-byte frames; devices on CPU 1 behind"
                 + " vhost-user, macswap: testpmd and java, alternating, %d rounds; trials of %.1f s after %.1f s warm-up%n",
                 o.frameSize(), o.rounds(), o.trialSeconds(), o.warmupSeconds());

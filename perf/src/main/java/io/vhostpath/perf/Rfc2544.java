@@ -24,12 +24,12 @@ public final class Rfc2544 {
 
     record Options(String dut, List<String> ports, List<Integer> sizes, double trialSeconds, double warmupSeconds,
                    double drainSeconds, double loss, double resolution, int maxTrials, List<Integer> loads, int testerCpu,
-                   int dutCpu, String dstMac, Path out, Path workerJar) {
+                   int dutCpu, List<String> portOptions, Path out, Path workerJar) {
         static final String USAGE = """
                 usage: rfc2544 [--dut testpmd|java|external] [--port SPEC]... [--sizes 64,128,...|rfc] [--trial S]
                                [--warmup S] [--drain S] [--loss RATIO] [--resolution R] [--max-trials N]
-                               [--loads 10,50,90] [--tester-cpu N] [--dut-cpu N] [--dst-mac MAC] [--out FILE]
-                               [--worker-jar JAR]
+                               [--loads 10,50,90] [--tester-cpu N] [--dut-cpu N] [--dst-mac MAC] [--descriptors N]
+                               [--out FILE] [--worker-jar JAR]
                   --dut      testpmd (default without --port) or java: a macswap reflector on a vhost-user socket the
                              harness serves; external (default with --port): the device the tester's ports reach
                   --port     the tester's port, as the worker takes it (vhost-vdpa:/dev/vhost-vdpa-N, vhost-user:PATH,
@@ -42,6 +42,7 @@ public final class Rfc2544 {
                   --loads    latency trials at these percentages of the throughput found (default 10,50,90)
                   --dst-mac  destination MAC of the probes (default: the worker's): a device that filters on its own
                              MAC, like vdpa_sim_net, returns only frames sent to it
+                  --descriptors  the tester's ring size (default: the worker's); vdpa_sim_net takes at most 256
                 """;
 
         static Options parse(String[] args) {
@@ -51,7 +52,7 @@ public final class Rfc2544 {
                 List<Integer> sizes = List.of(64), loads = List.of(10, 50, 90);
                 double trial = 5, warmup = 2, drain = 0.5, loss = 0, resolution = 0.02;
                 int maxTrials = 12, testerCpu = 0, dutCpu = 1;
-                String dstMac;
+                final List<String> portOptions = new ArrayList<>();
                 Path out = Path.of("perf/target/rfc2544.json"), jar = Path.of("vhost-vdpa/worker/target/vhostpath-worker.jar");
             };
             CommandLine.parse(args, (name, v) -> {
@@ -68,7 +69,7 @@ public final class Rfc2544 {
                     case "--loads" -> o.loads = CommandLine.ints(v);
                     case "--tester-cpu" -> o.testerCpu = Integer.parseInt(v);
                     case "--dut-cpu" -> o.dutCpu = Integer.parseInt(v);
-                    case "--dst-mac" -> o.dstMac = v;
+                    case "--dst-mac", "--descriptors" -> o.portOptions.addAll(List.of(name, v));
                     case "--out" -> o.out = Path.of(v);
                     case "--worker-jar" -> o.jar = Path.of(v);
                     default -> throw new UsageException("unknown option " + name);
@@ -89,7 +90,7 @@ public final class Rfc2544 {
                 throw new UsageException(e.getMessage());
             }
             return new Options(o.dut, List.copyOf(o.ports), o.sizes, o.trial, o.warmup, o.drain, o.loss, o.resolution,
-                    o.maxTrials, o.loads, o.testerCpu, o.dutCpu, o.dstMac, o.out, o.jar);
+                    o.maxTrials, o.loads, o.testerCpu, o.dutCpu, List.copyOf(o.portOptions), o.out, o.jar);
         }
     }
 
@@ -100,7 +101,7 @@ public final class Rfc2544 {
     static int run(Options o) throws Exception {
         var bench = Bench.open(o.out(), "rfc2544-logs", o.workerJar());
         var tester = new Tester(bench.workers(), o.testerCpu(), o.warmupSeconds(), o.trialSeconds(), o.drainSeconds(),
-                o.dstMac());
+                o.portOptions());
         var search = new ThroughputSearch(o.loss(), o.resolution(), o.maxTrials());
         System.out.printf(Locale.ROOT, "tester: vhostpath worker, latency mode, CPU %d; trials of %.1f s after %.1f s warm-up, %.1f s drain;"
                 + " acceptable loss %s; logs in %s%n", o.testerCpu(), o.trialSeconds(), o.warmupSeconds(), o.drainSeconds(),

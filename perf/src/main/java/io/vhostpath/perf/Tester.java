@@ -16,17 +16,17 @@ final class Tester {
     private final double warmupSeconds;
     private final double trialSeconds;
     private final double drainSeconds;
-    private final String dstMac;
+    private final List<String> portOptions;
     private int trials;
 
-    /** @param dstMac the probes' destination MAC, null for the worker's default */
-    Tester(WorkerRuns workers, int cpu, double warmupSeconds, double trialSeconds, double drainSeconds, String dstMac) {
+    /** @param portOptions worker options for the device's needs ({@code --dst-mac}, {@code --descriptors}), or none */
+    Tester(WorkerRuns workers, int cpu, double warmupSeconds, double trialSeconds, double drainSeconds, List<String> portOptions) {
         this.workers = workers;
         this.cpu = cpu;
         this.warmupSeconds = warmupSeconds;
         this.trialSeconds = trialSeconds;
         this.drainSeconds = drainSeconds;
-        this.dstMac = dstMac;
+        this.portOptions = List.copyOf(portOptions);
     }
 
     /** One trial at {@code ratePps} (0: as fast as the generator goes) with {@code frameSize}-byte frames. */
@@ -36,13 +36,14 @@ final class Tester {
                 Integer.toString(frameSize), "--cpus", Integer.toString(cpu), "--warmup", millis(warmupSeconds),
                 "--duration", millis(warmupSeconds + trialSeconds), "--drain", millis(drainSeconds),
                 "--latency-log", workers.work().resolve(name + ".hlog").toString()));
-        if (dstMac != null) args.addAll(List.of("--dst-mac", dstMac));
+        args.addAll(portOptions);
         for (String port : dut.testerPorts()) args.addAll(List.of("--port", port));
         Map<String, Object> summary = workers.run(name, "vp-tester", args, (long) (warmupSeconds + trialSeconds + drainSeconds) + 90);
         Trial t = Trial.of(ratePps, frameSize, summary);
-        if (t.sent() == 0) {
-            throw new IOException("the tester sent no probe in " + name + " (log " + workers.work().resolve(name + ".log")
-                    + "): is the port up, and does the device take packets?");
+        var port = (Map<?, ?>) ((List<?>) summary.get("ports")).getFirst();
+        if (t.sent() == 0 || ((Number) port.get("tx_packets")).longValue() == 0) {
+            throw new IOException("the tester's port took none of the " + t.sent() + " probes of " + name + " (log "
+                    + workers.work().resolve(name + ".log") + "): is its link up, and does the device take packets?");
         }
         return t;
     }

@@ -67,6 +67,15 @@ class Rfc2544Test {
         assertNothingLeft();
     }
 
+    @Test
+    void a_port_whose_link_never_comes_up_is_named_not_measured() throws IOException {
+        // A vhost-user socket served with nobody connecting: the port opens, and takes no packet.
+        var e = assertThrows(IOException.class, () -> Rfc2544.run(options("--port", "vhost-server:" + tmp.resolve("idle.sock"),
+                "--trial", "1", "--warmup", "0", "--drain", "0")));
+        assertTrue(e.getMessage().contains("the tester's port took none of the") && e.getMessage().contains("is its link up"), e::getMessage);
+        assertNothingLeft();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "unknown device      | --dut fpga                        | --dut fpga is not testpmd, java or external",
