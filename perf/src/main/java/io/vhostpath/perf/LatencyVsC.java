@@ -20,15 +20,20 @@ import java.util.function.ToLongFunction;
  * device the median over rounds of each percentile, the ratio Java/C, and the paired p99.9 ratios with their spread.
  */
 public final class LatencyVsC {
-    record Options(List<String> loads, long basePps, int rounds, double trialSeconds, double warmupSeconds, int frameSize,
-                   Path out, Path workerJar) {
+    private static final int TESTER_CPU = 0, DUT_CPU = 1;
+
+    record Options(List<String> loads, long basePps, double baseLoss, int rounds, double trialSeconds, double warmupSeconds,
+                   int frameSize, double noiseSeconds, Path out, Path workerJar) {
         static final String USAGE = """
-                usage: latency [--loads 0.1M,10%,50%,90%] [--base PPS] [--rounds N] [--trial S] [--warmup S] [--size B]
-                               [--out FILE] [--worker-jar JAR]
+                usage: latency [--loads 0.1M,10%,50%,90%] [--base PPS] [--base-loss RATIO] [--rounds N] [--trial S]
+                               [--warmup S] [--size B] [--noise S] [--out FILE] [--worker-jar JAR]
                   --loads   offered loads: packets/s (100000, 0.1M) or a share of the zero-loss rate (50%)
-                  --base    the zero-loss rate the shares are of; by default RFC 2544's search with testpmd as device
+                  --base    the zero-loss rate the shares are of; by default RFC 2544's search with testpmd as device,
+                            accepting --base-loss (default 0)
                   --rounds  trials per load and device, alternating testpmd and java (default 3)
                   --trial   measured seconds per trial (default 5) after --warmup seconds (2)
+                  --noise   seconds of a pinned spinner on both CPUs first (default 5, 0: none): the share of time the
+                            host takes from a polling thread; a percentile it explains is marked as the host's
                 """;
 
         static Options parse(String[] args) {
@@ -36,13 +41,15 @@ public final class LatencyVsC {
                 List<String> loads = List.of("0.1M", "10%", "50%", "90%");
                 long base;
                 int rounds = 3, size = 64;
-                double trial = 5, warmup = 2;
+                double trial = 5, warmup = 2, baseLoss = 0, noise = 5;
                 Path out = Path.of("perf/target/latency.json"), jar = Path.of("vhost-vdpa/worker/target/vhostpath-worker.jar");
             };
             CommandLine.parse(args, (name, v) -> {
                 switch (name) {
                     case "--loads" -> o.loads = List.of(v.split(","));
                     case "--base" -> o.base = Long.parseLong(v);
+                    case "--base-loss" -> o.baseLoss = Double.parseDouble(v);
+                    case "--noise" -> o.noise = Double.parseDouble(v);
                     case "--rounds" -> o.rounds = Integer.parseInt(v);
                     case "--trial" -> o.trial = Double.parseDouble(v);
                     case "--warmup" -> o.warmup = Double.parseDouble(v);
@@ -53,10 +60,11 @@ public final class LatencyVsC {
                 }
             });
             for (String load : o.loads) rate(load, 1_000_000);
-            if (o.rounds < 1 || o.trial <= 0 || o.warmup < 0) throw new UsageException("--rounds and --trial must be positive");
+            if (o.rounds < 1 || o.trial <= 0 || o.warmup < 0 || o.noise < 0) throw new UsageException("--rounds and --trial must be positive, --warmup and --noise not negative");
+            if (o.baseLoss < 0 || o.baseLoss >= 1) throw new UsageException("--base-loss " + o.baseLoss + " must be in [0, 1)");
             if (o.size < 60 || o.size > 9000) throw new UsageException("--size " + o.size + " is outside 60..9000");
             if (!Files.isRegularFile(o.jar)) throw new UsageException("no worker jar at " + o.jar + ": run make build (or give --worker-jar)");
-            return new Options(o.loads, o.base, o.rounds, o.trial, o.warmup, o.size, o.out, o.jar);
+            return new Options(o.loads, o.base, o.baseLoss, o.rounds, o.trial, o.warmup, o.size, o.noise, o.out, o.jar);
         }
     }
 
@@ -82,15 +90,16 @@ public final class LatencyVsC {
 
     static int run(Options o) throws Exception {
         var bench = Bench.open(o.out(), "latency-logs", o.workerJar());
-        var tester = new Tester(bench.workers(), 0, o.warmupSeconds(), o.trialSeconds(), 0.5, List.of());
+        var tester = new Tester(bench.workers(), TESTER_CPU, o.warmupSeconds(), o.trialSeconds(), 0.5, List.of());
         System.out.printf(Locale.ROOT, "tester: vhostpath worker, latency mode, CPU 0, %d-byte frames; devices on CPU 1 behind"
                 + " vhost-user, macswap: testpmd and java, alternating, %d rounds; trials of %.1f s after %.1f s warm-up%n",
                 o.frameSize(), o.rounds(), o.trialSeconds(), o.warmupSeconds());
+        var noise = HostNoise.measureAndPrint(List.of(TESTER_CPU, DUT_CPU), o.noiseSeconds());
         long base = o.basePps();
         if (base == 0 && o.loads().stream().anyMatch(l -> l.endsWith("%"))) {
             System.out.println("zero-loss rate of testpmd as the device (RFC 2544 search):");
-            try (Dut dut = Dut.TestpmdMacswap.start(bench.workers(), "search-testpmd", 1)) {
-                var outcome = new ThroughputSearch(0, 0.02, 10).search(rate -> tester.trial(dut, rate, o.frameSize()),
+            try (Dut dut = Dut.TestpmdMacswap.start(bench.workers(), "search-testpmd", DUT_CPU)) {
+                var outcome = new ThroughputSearch(o.baseLoss(), 0.02, 10).search(rate -> tester.trial(dut, rate, o.frameSize()),
                         line -> System.out.println("  " + line));
                 base = outcome.zeroLossPps();
             }
@@ -106,17 +115,17 @@ public final class LatencyVsC {
             var cLogs = new ArrayList<String>();
             var javaLogs = new ArrayList<String>();
             for (int r = 1; r <= o.rounds(); r++) {
-                try (Dut dut = Dut.TestpmdMacswap.start(bench.workers(), "dut-testpmd", 1)) {
+                try (Dut dut = Dut.TestpmdMacswap.start(bench.workers(), "dut-testpmd", DUT_CPU)) {
                     c.add(tester.trial(dut, rate, o.frameSize()));
                     cLogs.add(tester.latestTrial() + ".hlog");
                 }
-                try (Dut dut = Dut.WorkerMacswap.start(bench.workers(), "dut-java", 1)) {
+                try (Dut dut = Dut.WorkerMacswap.start(bench.workers(), "dut-java", DUT_CPU)) {
                     java.add(tester.trial(dut, rate, o.frameSize()));
                     javaLogs.add(tester.latestTrial() + ".hlog");
                 }
                 System.out.printf(Locale.ROOT, "  round %d  testpmd: %s%n           java:    %s%n", r, c.getLast().describe(), java.getLast().describe());
             }
-            results.add(load(load, rate, c, java, cLogs, javaLogs));
+            results.add(load(load, rate, c, java, cLogs, javaLogs, noise));
         }
         System.out.println();
         System.out.println("load        Mpps   device   p50 us   p99 us  p99.9 us   max us   lost   p99.9 java/C (paired spread)");
@@ -134,6 +143,7 @@ public final class LatencyVsC {
         doc.put("rounds", o.rounds());
         doc.put("trial_seconds", o.trialSeconds());
         doc.put("zero_loss_pps", base);
+        doc.put("host_noise", HostNoise.toMaps(noise));
         doc.put("hdr_log_dir", bench.work().getFileName().toString());
         doc.put("loads", results);
         Files.writeString(o.out(), Json.write(doc) + "\n");
@@ -146,7 +156,7 @@ public final class LatencyVsC {
     }
 
     private static Map<String, Object> load(String load, long rate, List<Trial> c, List<Trial> java, List<String> cLogs,
-                                            List<String> javaLogs) {
+                                            List<String> javaLogs, List<HostNoise> noise) {
         var m = new LinkedHashMap<String, Object>();
         m.put("load", load);
         m.put("offered_pps", rate);
@@ -158,7 +168,14 @@ public final class LatencyVsC {
         double javaOverC = (double) medianOf(java, t -> t.latency().p999()) / medianOf(c, t -> t.latency().p999());
         m.put("p99_9_java_over_testpmd", javaOverC);
         m.put("p99_9_paired_ratios", paired.ratios());
-        m.put("verdict", String.format(Locale.ROOT, "%.2f; %s", javaOverC, paired.verdict()));
+        m.put("p50_java_over_testpmd", (double) medianOf(java, t -> t.latency().p50()) / medianOf(c, t -> t.latency().p50()));
+        // A p99.9 that the host's own stalls reach (on the tester's CPU or the device's) says nothing of either device.
+        long p999 = Math.min(medianOf(java, t -> t.latency().p999()), medianOf(c, t -> t.latency().p999()));
+        double host = noise.stream().filter(n -> n.cpu() == DUT_CPU).mapToDouble(n -> n.shareDelayedAtLeast(p999)).sum();
+        m.put("host_delayed_share_at_p99_9", host);
+        String hostNote = host >= 0.001 ? String.format(Locale.ROOT, "; host-bound: stalls of the device's CPU alone delay"
+                + " %.2f%% of probes by %.0f us or more, over the 0.1%% p99.9 leaves", host * 100, p999 / 1e3) : "";
+        m.put("verdict", String.format(Locale.ROOT, "%.2f; %s%s", javaOverC, paired.verdict(), hostNote));
         return m;
     }
 

@@ -134,7 +134,8 @@ public final class Report {
                     Boolean.TRUE.equals(s.get("rate_resolved")) ? "resolved" : "no difference resolved"));
         }
         html.append("</table>");
-        if (latency != null) html.append(latencyTable(latency.json()));
+        if (latency != null) html.append(latencyTable(latency.json())).append(hostNoise(latency.json()));
+        if (rfc2544 != null) html.append(hostNoise(rfc2544.json()));
         for (var e : charts.entrySet()) {
             Path png = dir.resolve(e.getKey() + ".png");
             ChartUtils.saveChartAsPNG(png.toFile(), e.getValue(), WIDTH, HEIGHT);
@@ -269,6 +270,14 @@ public final class Report {
             }
         }
         return html.append("</table>").toString();
+    }
+
+    /** What the host took from the CPUs of those trials, when the run measured it. */
+    private static String hostNoise(Map<String, Object> result) {
+        if (!(result.get("host_noise") instanceof List<?> noise) || noise.isEmpty()) return "";
+        var html = new StringBuilder("<p>Host noise, a pinned spinner before the trials: ");
+        html.append(String.join("; ", maps(noise).stream().map(n -> esc(HostNoise.of(n).describe())).toList()));
+        return html.append(". A round trip or a loss these stalls explain is the host's, not the device's.</p>").toString();
     }
 
     @SuppressWarnings("unchecked")

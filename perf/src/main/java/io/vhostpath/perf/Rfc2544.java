@@ -24,12 +24,12 @@ public final class Rfc2544 {
 
     record Options(String dut, List<String> ports, List<Integer> sizes, double trialSeconds, double warmupSeconds,
                    double drainSeconds, double loss, double resolution, int maxTrials, List<Integer> loads, int testerCpu,
-                   int dutCpu, List<String> portOptions, Path out, Path workerJar) {
+                   int dutCpu, List<String> portOptions, double noiseSeconds, Path out, Path workerJar) {
         static final String USAGE = """
                 usage: rfc2544 [--dut testpmd|java|external] [--port SPEC]... [--sizes 64,128,...|rfc] [--trial S]
                                [--warmup S] [--drain S] [--loss RATIO] [--resolution R] [--max-trials N]
                                [--loads 10,50,90] [--tester-cpu N] [--dut-cpu N] [--dst-mac MAC] [--descriptors N]
-                               [--out FILE] [--worker-jar JAR]
+                               [--noise S] [--out FILE] [--worker-jar JAR]
                   --dut      testpmd (default without --port) or java: a macswap reflector on a vhost-user socket the
                              harness serves; external (default with --port): the device the tester's ports reach
                   --port     the tester's port, as the worker takes it (vhost-vdpa:/dev/vhost-vdpa-N, vhost-user:PATH,
@@ -43,6 +43,8 @@ public final class Rfc2544 {
                   --dst-mac  destination MAC of the probes (default: the worker's): a device that filters on its own
                              MAC, like vdpa_sim_net, returns only frames sent to it
                   --descriptors  the tester's ring size (default: the worker's); vdpa_sim_net takes at most 256
+                  --noise    seconds of a pinned spinner on the tester's and the device's CPUs first (default 5, 0: none):
+                             the share of time the host takes from a polling thread, reported beside the figures
                 """;
 
         static Options parse(String[] args) {
@@ -50,7 +52,7 @@ public final class Rfc2544 {
                 String dut;
                 final List<String> ports = new ArrayList<>();
                 List<Integer> sizes = List.of(64), loads = List.of(10, 50, 90);
-                double trial = 5, warmup = 2, drain = 0.5, loss = 0, resolution = 0.02;
+                double trial = 5, warmup = 2, drain = 0.5, loss = 0, resolution = 0.02, noise = 5;
                 int maxTrials = 12, testerCpu = 0, dutCpu = 1;
                 final List<String> portOptions = new ArrayList<>();
                 Path out = Path.of("perf/target/rfc2544.json"), jar = Path.of("vhost-vdpa/worker/target/vhostpath-worker.jar");
@@ -64,6 +66,7 @@ public final class Rfc2544 {
                     case "--warmup" -> o.warmup = Double.parseDouble(v);
                     case "--drain" -> o.drain = Double.parseDouble(v);
                     case "--loss" -> o.loss = Double.parseDouble(v);
+                    case "--noise" -> o.noise = Double.parseDouble(v);
                     case "--resolution" -> o.resolution = Double.parseDouble(v);
                     case "--max-trials" -> o.maxTrials = Integer.parseInt(v);
                     case "--loads" -> o.loads = CommandLine.ints(v);
@@ -81,7 +84,7 @@ public final class Rfc2544 {
             if (!o.dut.equals("external") && !o.ports.isEmpty()) throw new UsageException("--port names an external device; drop --dut " + o.dut);
             for (int s : o.sizes) if (s < 60 || s > 9000) throw new UsageException("--sizes " + s + " is outside 60..9000 (bytes without FCS; the probe needs 58)");
             for (int l : o.loads) if (l <= 0 || l > 100) throw new UsageException("--loads " + l + " is not a percentage in 1..100");
-            if (o.trial <= 0 || o.warmup < 0 || o.drain < 0) throw new UsageException("--trial must be positive, --warmup and --drain not negative");
+            if (o.trial <= 0 || o.warmup < 0 || o.drain < 0 || o.noise < 0) throw new UsageException("--trial must be positive, --warmup, --drain and --noise not negative");
             if (o.testerCpu == o.dutCpu && !o.dut.equals("external")) throw new UsageException("--tester-cpu and --dut-cpu must differ");
             if (!Files.isRegularFile(o.jar)) throw new UsageException("no worker jar at " + o.jar + ": run make build (or give --worker-jar)");
             try {
@@ -90,7 +93,7 @@ public final class Rfc2544 {
                 throw new UsageException(e.getMessage());
             }
             return new Options(o.dut, List.copyOf(o.ports), o.sizes, o.trial, o.warmup, o.drain, o.loss, o.resolution,
-                    o.maxTrials, o.loads, o.testerCpu, o.dutCpu, List.copyOf(o.portOptions), o.out, o.jar);
+                    o.maxTrials, o.loads, o.testerCpu, o.dutCpu, List.copyOf(o.portOptions), o.noise, o.out, o.jar);
         }
     }
 
@@ -106,6 +109,8 @@ public final class Rfc2544 {
         System.out.printf(Locale.ROOT, "tester: vhostpath worker, latency mode, CPU %d; trials of %.1f s after %.1f s warm-up, %.1f s drain;"
                 + " acceptable loss %s; logs in %s%n", o.testerCpu(), o.trialSeconds(), o.warmupSeconds(), o.drainSeconds(),
                 o.loss() == 0 ? "none" : o.loss(), bench.work());
+        var noise = HostNoise.measureAndPrint(o.dut().equals("external") ? List.of(o.testerCpu()) : List.of(o.testerCpu(), o.dutCpu()),
+                o.noiseSeconds());
         var sizes = new ArrayList<Map<String, Object>>();
         try (Dut dut = startDut(o, bench.workers())) {
             System.out.println("device under test: " + dut.label() + " (tester ports " + dut.testerPorts() + ")");
@@ -117,6 +122,7 @@ public final class Rfc2544 {
             doc.put("warmup_seconds", o.warmupSeconds());
             doc.put("drain_seconds", o.drainSeconds());
             doc.put("acceptable_loss", o.loss());
+            doc.put("host_noise", HostNoise.toMaps(noise));
             doc.put("sizes", sizes);
             for (int size : o.sizes()) {
                 System.out.printf(Locale.ROOT, "%nframe size %d B%n", size);
@@ -131,6 +137,7 @@ public final class Rfc2544 {
         for (var s : sizes) {
             System.out.printf(Locale.ROOT, "%5d  %-20s  %6.2f   %s%n", s.get("frame_size"), s.get("throughput_text"), s.get("gbps"), s.get("latency_text"));
         }
+        for (HostNoise n : noise) System.out.println("host: " + n.describe());
         System.out.println("wrote " + o.out());
         return 0;
     }

@@ -46,7 +46,8 @@ class ReportTest {
                  "hdr_logs":["%s"]}""";
         String latency = "{\"hdr_log_dir\":\"latency-logs\",\"loads\":[{\"load\":\"50%\",\"offered_pps\":1000000,\"testpmd\":"
                 + device.formatted(10_000, 30_000, 40_000, "trial-1.hlog") + ",\"java\":" + device.formatted(12_000, 33_000, 90_000, "trial-2.hlog")
-                + ",\"verdict\":\"1.10; p99.9 testpmd/java 0.909 (0.9-0.95): java behind by 9.1%\"}]}";
+                + ",\"verdict\":\"1.10; p99.9 testpmd/java 0.909 (0.9-0.95): java behind by 9.1%\"}],\"host_noise\":["
+                + "{\"cpu\":1,\"seconds\":5.0,\"longest_ns\":3000000,\"gap_time_ns_by_length_floor\":{\"8192\":100000000,\"2097152\":50000000}}]}";
         String rfc2544 = "{\"dut\":\"testpmd\",\"sizes\":[{\"frame_size\":64,\"throughput_mpps\":3.2},{\"frame_size\":1518,\"throughput_mpps\":1.1}]}";
         String bench = new String(Objects.requireNonNull(getClass().getResourceAsStream("/bench-sample.json")).readAllBytes()).trim();
         bench = bench.substring(0, bench.length() - 1) + ",\"startup\":{\"milliseconds\":{\"testpmd\":[300.0,320.0],\"java-aot\":[900.0,950.0]}}}";
@@ -54,6 +55,7 @@ class ReportTest {
                 new Report.Source(JsonReader.parseObject(rfc2544), dir), dir.resolve("out"));
         String html = Files.readString(page);
         assertTrue(html.contains("<td>50%</td><td>1.000</td><td>java</td><td>12.0</td>"), html);
+        assertTrue(html.contains("CPU 1 stalled 3.00% of 5 s (1.000% in stalls &gt;= 1 ms, longest 3.00 ms)"), html);
         for (String chart : new String[] {"startup", "latency-50pct", "rfc2544"}) {
             assertEquals(900, ImageIO.read(dir.resolve("out").resolve(chart + ".png").toFile()).getWidth(), chart);
             assertTrue(html.contains("alt=\"" + chart + "\""), chart);

@@ -26,7 +26,8 @@ class Rfc2544Test {
     @TempDir Path tmp;
 
     private Rfc2544.Options options(String... args) {
-        var all = new java.util.ArrayList<>(List.of(args));
+        var all = new java.util.ArrayList<>(List.of("--noise", "0"));
+        all.addAll(List.of(args));
         all.addAll(List.of("--worker-jar", JAR, "--out", tmp.resolve("rfc2544.json").toString()));
         return Rfc2544.Options.parse(all.toArray(String[]::new));
     }
@@ -34,8 +35,10 @@ class Rfc2544Test {
     @Test
     void a_lossless_loopback_is_reported_as_limited_by_the_tester_with_latency_at_each_load() throws Exception {
         assertEquals(0, Rfc2544.run(options("--port", "ring", "--trial", "1", "--warmup", "1", "--drain", "0.2",
-                "--loads", "10,90", "--max-trials", "4")));
+                "--loads", "10,90", "--max-trials", "4", "--noise", "0.5")));
         Map<String, Object> result = JsonReader.parseObject(Files.readString(tmp.resolve("rfc2544.json")));
+        var noise = (List<?>) result.get("host_noise");
+        assertEquals(List.of(0L), noise.stream().map(n -> ((Map<?, ?>) n).get("cpu")).toList(), "the tester's CPU probed: " + noise);
         var size = (Map<?, ?>) ((List<?>) result.get("sizes")).getFirst();
         var trials = (List<?>) size.get("trials");
         var flatOut = (Map<?, ?>) trials.getFirst();
