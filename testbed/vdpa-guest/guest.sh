@@ -145,6 +145,10 @@ run() {
     </dev/null > "$share/console.log" 2>&1 || rc=$?
   current="collect results"
   cat "$share/output.log" 2>/dev/null || true
+  # Kept even when the guest was cut off: what it wrote so far (a search's finished frame sizes) is measured.
+  if [[ -n ${VHOSTPATH_GUEST_RESULTS:-} && -d $share/results ]]; then
+    mkdir -p "$VHOSTPATH_GUEST_RESULTS" && cp -r "$share/results/." "$VHOSTPATH_GUEST_RESULTS/"
+  fi
   if [[ ! -f $share/exit-code ]]; then
     echo "testbed: the guest wrote no exit code (qemu exit $rc); console:" >&2
     tail -n 40 "$share/console.log" >&2
@@ -153,9 +157,6 @@ run() {
   fi
   local code
   code=$(cat "$share/exit-code")
-  if [[ -n ${VHOSTPATH_GUEST_RESULTS:-} && -d $share/results ]]; then
-    mkdir -p "$VHOSTPATH_GUEST_RESULTS" && cp -r "$share/results/." "$VHOSTPATH_GUEST_RESULTS/"
-  fi
   [[ -n ${VHOSTPATH_GUEST_KEEP:-} ]] && echo "testbed: results kept in $share" >&2 || rm -rf "$share"
   current=done
   [[ $code -eq 0 ]] || echo "testbed: the guest's test exited $code" >&2
