@@ -9,8 +9,9 @@ import java.util.function.Consumer;
  * RFC 2544's throughput test: the highest offered rate the device forwards with a loss ratio no higher than the
  * acceptable one, found by binary search. The first trial runs the generator flat out, to learn the highest rate it
  * can offer at all: a device that loses nothing there is reported as at least that fast, and limited by the
- * generator, never as its own figure. A trial in which the generator fell short of the asked rate narrows the search
- * from above like a failed one, and is marked: the device was not tested there.
+ * generator, never as its own figure. A trial in which the generator fell short of the asked rate (a host that stalls
+ * the tester) tested the device at the rate it did generate: a pass counts at that rate, never at the one asked, and
+ * the asked rate narrows the search from above, since the tester could not offer it.
  */
 final class ThroughputSearch {
     /** Runs one trial at a rate (packets/s; 0 = flat out). */
@@ -62,15 +63,17 @@ final class ThroughputSearch {
             if (rate == 0) break;
             Trial t = trials.run(rate);
             done.add(t);
+            // The bracket is in rates asked; what a pass is credited with is the rate generated.
             boolean pass = t.passes(acceptableLoss);
-            if (pass) {
+            if (pass && (best == null || t.generatedPps() > best.generatedPps())) best = t;
+            if (pass && !t.generatorLimited()) {
                 low = rate;
-                best = t;
             } else {
                 high = rate;
             }
             progress.accept(String.format("trial %d: %s: %s -> search [%.3f, %.3f] Mpps", done.size(), t.describe(),
-                    pass ? "pass" : t.generatorLimited() ? "generator short, not the device" : "loss", low / 1e6, high / 1e6));
+                    pass ? t.generatorLimited() ? "pass at the rate generated (the tester fell short of the rate asked)" : "pass" : "loss",
+                    low / 1e6, high / 1e6));
         }
         return new Outcome(best == null ? 0 : (long) best.generatedPps(), false, best, done);
     }
