@@ -69,6 +69,8 @@ final class ThroughputSearch {
             if (pass && !t.generatorLimited()) {
                 low = rate;
             } else {
+                // A short pass: the device took what was generated, and the tester could not offer the rate asked.
+                if (pass) low = Math.max(low, (long) t.generatedPps());
                 high = rate;
             }
             progress.accept(String.format("trial %d: %s: %s -> search [%.3f, %.3f] Mpps", done.size(), t.describe(),

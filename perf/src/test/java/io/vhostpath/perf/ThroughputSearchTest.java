@@ -75,6 +75,7 @@ class ThroughputSearchTest {
         assertEquals(2_000_000, outcome.best().generatedPps());
         assertFalse(outcome.generatorLimited(), "the flat-out trial lost packets: the device was found, at what it was offered");
         assertTrue(asked.size() < 20, "each short trial narrows the search from above: " + asked);
+        assertTrue(asked.stream().allMatch(r -> r == 0 || r >= 2_000_000), "nothing below a rate that passed is tried: " + asked);
     }
 
     @Test
