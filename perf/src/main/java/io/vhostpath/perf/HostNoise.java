@@ -60,13 +60,9 @@ record HostNoise(int cpu, double seconds, long longestNs, TreeMap<Long, Long> ga
                 ((Number) m.get("longest_ns")).longValue(), gaps);
     }
 
-    /**
-     * At least the share of packets arriving at random that this CPU's stalls alone hold up by {@code ns} or more: one
-     * arriving {@code t} into a stall of length L waits L - t, so the first L - ns of the stall holds packets that
-     * long, and L - ns >= L / 2 for the stalls of 2 ns or longer.
-     */
-    double shareDelayedAtLeast(long ns) {
-        return shareInStallsOfAtLeast(2 * ns) / 2;
+    /** The longest stall any of {@code cpus} saw. */
+    static long longestNs(List<HostNoise> cpus) {
+        return cpus.stream().mapToLong(HostNoise::longestNs).max().orElse(0);
     }
 
     /** Probes {@code cpus} for {@code seconds} (none when 0) and prints what each lost to the host. */
