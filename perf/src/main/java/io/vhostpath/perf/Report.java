@@ -118,6 +118,9 @@ public final class Report {
         html.append("<h2>Machine</h2><table>");
         maps(List.of(bench.get("machine"))).getFirst().forEach((k, v) -> html.append("<tr><td>").append(esc(k)).append("</td><td>")
                 .append(esc(String.valueOf(v))).append("</td></tr>"));
+        if (bench.get("cache_line_round_trip_ns") instanceof Number rt) {
+            html.append(String.format(Locale.ROOT, "<tr><td>cache line round trip CPU 0 &lt;-&gt; 1</td><td>%.0f ns</td></tr>", rt.doubleValue()));
+        }
         html.append("</table>");
         html.append(String.format(Locale.ROOT, "<h2>Method</h2><p>%s rounds per contender, alternating; %s s warm-up, %s s measured per"
                         + " round; each pair of adjacent rounds gives a rate ratio and a CPU cost ratio (the forwarding thread's own"

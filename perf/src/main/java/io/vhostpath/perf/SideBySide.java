@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
  * read >= 1 when Java is ahead. Their medians and spreads decide, see {@link PairedRatios}. Writes the same as JSON.
  *
  * <p>Usage: {@code SideBySide [--rounds N] [--window SECONDS] [--warmup SECONDS] [--scenarios NAME,...|sweep|startup|all]
- * [--out FILE] [--worker-jar JAR]}: by default null-io, null-macswap, vhost-io and pipeline; {@code sweep} is the frame
+ * [--out FILE] [--worker-jar JAR]}: by default null-io, null-macswap, vhost-io, pipeline and pipeline-io; {@code sweep} is the frame
  * size sweep (64 to 1518 bytes, Java against testpmd).
  */
 public final class SideBySide {
@@ -141,6 +141,11 @@ public final class SideBySide {
                         List.of("virtio_user0,path=" + work.resolve("vhost.sock") + ",queues=1,queue_size=1024"), 0, true, 8),
                 new Scenario("pipeline", "one net_null port in a loop, macswap: the Agrona ring handoff to a stage thread (CPU 0)"
                         + " against run-to-completion (CPU 1)", "macswap", List.of("null"), List.of(), 1, false, 0,
+                        Contender.JAVA_PIPELINE, Contender.JAVA, 0),
+                // The same without touching packets: what the rings cost, apart from the stage's reads of mbufs the other
+                // CPU wrote.
+                new Scenario("pipeline-io", "one net_null port in a loop, io: the ring handoff alone (the stage reads no"
+                        + " packet) against run-to-completion", "io", List.of("null"), List.of(), 1, false, 0,
                         Contender.JAVA_PIPELINE, Contender.JAVA, 0));
         var selected = new ArrayList<Scenario>();
         for (Scenario sc : scenarios) if (only.isEmpty() || only.contains(sc.name()) || only.contains("all")) selected.add(sc);
@@ -164,6 +169,12 @@ public final class SideBySide {
         report.put("hugepages", context.memory().hugepages());
         report.put("queues", queues);
         report.put("cpus", cpus);
+        if (selected.stream().anyMatch(sc -> sc.a() == Contender.JAVA_PIPELINE)) {
+            // The floor under a pipeline's handoff on this machine, whatever the language.
+            double roundTrip = CacheLineRoundTrip.measure(0, 1, 1_000_000);
+            System.out.printf(Locale.ROOT, "cache line round trip CPU 0 <-> CPU 1: %.0f ns%n", roundTrip);
+            report.put("cache_line_round_trip_ns", roundTrip);
+        }
         var results = new ArrayList<Map<String, Object>>();
         for (Scenario s : selected) results.add(bench.run(s));
         report.put("scenarios", results);
