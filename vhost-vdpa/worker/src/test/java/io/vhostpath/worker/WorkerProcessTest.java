@@ -99,8 +99,9 @@ class WorkerProcessTest {
             // net_null swallows every probe: each one sent in the window is lost, by the generator's own count.
             assertEquals(sent, port.get("lost").asLong(), port::toString);
             long tx = port.get("tx_packets").asLong();
-            // The port's counter agrees but for the instant between its baseline read and the generator's snapshot.
-            assertTrue(Math.abs(tx - sent) <= sent / 100, port::toString);
+            // The port's counter agrees but for the moment between its baseline read and the generator's snapshot: a
+            // host stall of the thread opening the window lands there (up to 10 ms seen on these VMs: 1% at 100 kpps).
+            assertTrue(Math.abs(tx - sent) <= sent / 20, port::toString);
             assertEquals(0, port.get("latency_ns").get("count").asLong(), port::toString);
         }
     }
