@@ -4,138 +4,86 @@ import io.vhostpath.dpdk.Dpdk;
 import io.vhostpath.dpdk.DpdkUnavailableException;
 import io.vhostpath.net.MacAddress;
 import io.vhostpath.worker.engine.Mode;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code vhostpath-worker}: the command line. Parsing and exit codes here; the run itself is {@link WorkerRun}. */
-@Command(name = "vhostpath-worker", mixinStandardHelpOptions = true, version = "vhostpath-worker 0.1.0",
-        sortOptions = false, usageHelpWidth = 110,
-        description = {"DPDK polling worker for vhost-vdpa (and vhost-user) ports: forwards, reflects, generates and",
-                "measures traffic, with live statistics and a Prometheus endpoint.", ""},
-        footer = {"", "Ports:",
-                "  vhost-vdpa:/dev/vhost-vdpa-N   virtio_user on a kernel vDPA device bound to vhost_vdpa",
-                "  vhost-user:PATH                virtio_user, client of a vhost-user socket",
-                "  vhost-server:PATH              net_vhost, serving a vhost-user socket",
-                "  vhost-user-server:PATH         virtio_user serving the socket for a client backend (OVS dpdkvhostuserclient)",
-                "  null | ring | af_packet:IFACE  DPDK's net_null, net_ring (loopback), net_af_packet",
-                "  net_xxx,ARGS                   any DPDK virtual device, as given",
-                "", "Exit codes: 0 done (also when stopped by SIGINT/SIGTERM), 1 run-time error (cause and fix printed),",
-                "  2 bad usage (a wrong option value or port spec), 3 mbufs leaked or a polling thread failed.",
-                "", "Example: vhostpath-worker --port vhost-vdpa:/dev/vhost-vdpa-0 --mode macswap --duration 0"})
-public final class WorkerMain implements Callable<Integer> {
-    @Option(names = {"-p", "--port"}, required = true, paramLabel = "SPEC", description = "port to poll (repeatable; see Ports below)")
-    List<String> ports = new ArrayList<>();
-
-    @Option(names = {"-m", "--mode"}, defaultValue = "io", paramLabel = "MODE",
-            description = "io | macswap | txonly | rxonly | latency (default: ${DEFAULT-VALUE})")
-    String mode;
-
-    @Option(names = {"-q", "--queues"}, defaultValue = "1", description = "queue pairs per port, one polling thread each (default: ${DEFAULT-VALUE})")
-    int queues;
-
-    @Option(names = "--cpus", split = ",", paramLabel = "CPU", description = "CPUs to pin polling threads to, in order (default: not pinned)")
-    List<Integer> cpus = new ArrayList<>();
-
-    @Option(names = {"-b", "--burst"}, defaultValue = "32", description = "packets per burst (default: ${DEFAULT-VALUE})")
-    int burst;
-
-    @Option(names = "--descriptors", defaultValue = "1024", description = "ring size per queue (default: ${DEFAULT-VALUE})")
-    int descriptors;
-
-    @Option(names = "--mbufs", defaultValue = "16383", description = "mbufs in the pool (default: ${DEFAULT-VALUE})")
-    int mbufs;
-
-    @Option(names = {"-s", "--size"}, defaultValue = "64", description = "generated frame size in bytes, without FCS (default: ${DEFAULT-VALUE})")
-    int size;
-
-    @Option(names = {"-r", "--rate"}, defaultValue = "0", paramLabel = "PPS", description = "generator packets/s per queue, 0 = as fast as possible")
-    long rate;
-
-    @Option(names = "--tx-first", defaultValue = "0", paramLabel = "BURSTS", description = "io/macswap: send this many bursts of probes first, to seed a loop")
-    int txFirst;
-
-    @Option(names = "--tx-retries", defaultValue = "64", description = "TX retries before unsent packets are dropped (default: ${DEFAULT-VALUE})")
-    int txRetries;
-
-    @Option(names = "--idle", defaultValue = "busy", description = "busy | yield | backoff: what a polling thread does when idle (default: ${DEFAULT-VALUE})")
-    String idle;
-
-    @Option(names = "--pipeline", description = "hand packets to an application stage thread through lock-free rings (io, macswap)")
-    boolean pipeline;
-
-    @Option(names = {"-d", "--duration"}, defaultValue = "10s", description = "run time, e.g. 30s, 2m; 0 = until SIGINT/SIGTERM (default: ${DEFAULT-VALUE})")
-    String duration;
-
-    @Option(names = "--warmup", defaultValue = "1s", description = "excluded from the summary's averages (default: ${DEFAULT-VALUE})")
-    String warmup;
-
-    @Option(names = "--drain", defaultValue = "0", paramLabel = "DURATION",
-            description = "txonly/latency: after --duration, stop sending and keep receiving this long, so that every probe"
-                    + " in flight is back or counted lost (default: ${DEFAULT-VALUE})")
-    String drain;
-
-    @Option(names = "--stats-interval", defaultValue = "1s", description = "live statistics period, 0 = none (default: ${DEFAULT-VALUE})")
-    String statsInterval;
-
-    @Option(names = "--hugepages", defaultValue = "auto", description = "auto | on | off (default: ${DEFAULT-VALUE})")
-    String hugepages;
-
-    @Option(names = "--memory", defaultValue = "1024", paramLabel = "MB", description = "EAL memory without hugepages (default: ${DEFAULT-VALUE})")
-    int memory;
-
-    @Option(names = "--file-prefix", paramLabel = "NAME", description = "EAL runtime directory name (default: vhostpath-<pid>)")
-    String filePrefix;
-
-    @Option(names = "--eal", split = " ", paramLabel = "ARG", description = "extra EAL arguments, space separated")
-    List<String> eal = new ArrayList<>();
-
-    @Option(names = "--http", defaultValue = "127.0.0.1:9464", paramLabel = "HOST:PORT",
-            description = {"metrics endpoint (/metrics, /healthz, /stats); 'off' for none (default: ${DEFAULT-VALUE});",
-                    "in a pod give its IP (e.g. --http $(POD_IP):9464) for Prometheus and probes"})
-    String http;
-
-    @Option(names = "--src-mac", paramLabel = "MAC", description = "source MAC of generated packets (default: the port's)")
-    String srcMac;
-
-    @Option(names = "--dst-mac", defaultValue = "02:00:00:00:00:02", paramLabel = "MAC", description = "destination MAC of generated packets (default: ${DEFAULT-VALUE})")
-    String dstMac;
-
-    @Option(names = "--summary-json", paramLabel = "FILE", description = "also write the final summary as JSON")
-    Path summaryJson;
-
-    @Option(names = "--latency-log", paramLabel = "FILE",
-            description = "latency mode: also write the measured window's round trips per port as an HdrHistogram log")
-    Path latencyLog;
-
-    @Option(names = "--start-timeout", defaultValue = "60s", paramLabel = "DURATION",
-            description = "longest wait for EAL and the ports to come up (default: ${DEFAULT-VALUE})")
-    String startTimeout;
-
-    private final StopSignal stop;
-
-    WorkerMain(StopSignal stop) {
-        this.stop = stop;
+public final class WorkerMain {
+    private static Options.Option value(String name, char shortName, String label, String defaultValue, String description) {
+        return new Options.Option(name, shortName, label, defaultValue, null, description);
     }
 
-    @Override
-    public Integer call() {
+    static final Options OPTIONS = new Options("vhostpath-worker", "vhostpath-worker 0.1.0",
+            List.of("DPDK polling worker for vhost-vdpa (and vhost-user) ports: forwards, reflects, generates and",
+                    "measures traffic, with live statistics and a Prometheus endpoint."),
+            List.of(
+                    new Options.Option("port", 'p', "SPEC", null, "", "port to poll (repeatable; see Ports below)"),
+                    value("mode", 'm', "MODE", "io", "io | macswap | txonly | rxonly | latency"),
+                    value("queues", 'q', "N", "1", "queue pairs per port, one polling thread each"),
+                    new Options.Option("cpus", (char) 0, "CPU[,CPU...]", null, ",", "CPUs to pin polling threads to, in order (default: not pinned)"),
+                    value("burst", 'b', "N", "32", "packets per burst"),
+                    value("descriptors", (char) 0, "N", "1024", "ring size per queue"),
+                    value("mbufs", (char) 0, "N", "16383", "mbufs in the pool"),
+                    value("size", 's', "BYTES", "64", "generated frame size in bytes, without FCS"),
+                    value("rate", 'r', "PPS", "0", "generator packets/s per queue, 0 = as fast as possible"),
+                    value("tx-first", (char) 0, "BURSTS", "0", "io/macswap: send this many bursts of probes first, to seed a loop"),
+                    value("tx-retries", (char) 0, "N", "64", "TX retries before unsent packets are dropped"),
+                    value("idle", (char) 0, "STRATEGY", "busy", "busy | yield | backoff: what a polling thread does when idle"),
+                    new Options.Option("pipeline", (char) 0, null, null, null,
+                            "hand packets to an application stage thread through lock-free rings (io, macswap)"),
+                    value("duration", 'd', "DURATION", "10s", "run time, e.g. 30s, 2m; 0 = until SIGINT/SIGTERM"),
+                    value("warmup", (char) 0, "DURATION", "1s", "excluded from the summary's averages"),
+                    value("drain", (char) 0, "DURATION", "0", "txonly/latency: after --duration, stop sending and keep receiving"
+                            + " this long, so that every probe in flight is back or counted lost"),
+                    value("stats-interval", (char) 0, "DURATION", "1s", "live statistics period, 0 = none"),
+                    value("hugepages", (char) 0, "MODE", "auto", "auto | on | off"),
+                    value("memory", (char) 0, "MB", "1024", "EAL memory without hugepages"),
+                    value("file-prefix", (char) 0, "NAME", null, "EAL runtime directory name (default: vhostpath-<pid>)"),
+                    new Options.Option("eal", (char) 0, "ARG", null, " ", "extra EAL arguments, space separated"),
+                    value("http", (char) 0, "HOST:PORT", "127.0.0.1:9464", "metrics endpoint (/metrics, /healthz, /stats); 'off' for"
+                            + " none; in a pod give its IP (e.g. --http $(POD_IP):9464) for Prometheus and probes"),
+                    value("src-mac", (char) 0, "MAC", null, "source MAC of generated packets (default: the port's)"),
+                    value("dst-mac", (char) 0, "MAC", "02:00:00:00:00:02", "destination MAC of generated packets"),
+                    value("summary-json", (char) 0, "FILE", null, "also write the final summary as JSON"),
+                    value("latency-log", (char) 0, "FILE", null,
+                            "latency mode: also write the measured window's round trips per port as an HdrHistogram log"),
+                    value("start-timeout", (char) 0, "DURATION", "60s", "longest wait for EAL and the ports to come up")),
+            List.of("port"),
+            List.of("", "Ports:",
+                    "  vhost-vdpa:/dev/vhost-vdpa-N   virtio_user on a kernel vDPA device bound to vhost_vdpa",
+                    "  vhost-user:PATH                virtio_user, client of a vhost-user socket",
+                    "  vhost-server:PATH              net_vhost, serving a vhost-user socket",
+                    "  vhost-user-server:PATH         virtio_user serving the socket for a client backend (OVS dpdkvhostuserclient)",
+                    "  null | ring | af_packet:IFACE  DPDK's net_null, net_ring (loopback), net_af_packet",
+                    "  net_xxx,ARGS                   any DPDK virtual device, as given",
+                    "", "Exit codes: 0 done (also when stopped by SIGINT/SIGTERM), 1 run-time error (cause and fix printed),",
+                    "  2 bad usage (a wrong option value or port spec), 3 mbufs leaked or a polling thread failed.",
+                    "", "Example: vhostpath-worker --port vhost-vdpa:/dev/vhost-vdpa-0 --mode macswap --duration 0"));
+
+    private WorkerMain() {}
+
+    /** Parses {@code args} into a run and runs it; usage errors end before DPDK is loaded. */
+    static int run(StopSignal stop, Options.Parsed o) {
         Dpdk.ensureLoaded();
-        var config = new WorkerConfig(ports, enumValue(Mode.class, "--mode", mode), queues, cpus, burst, descriptors, mbufs,
-                size, rate, txFirst, txRetries, enumValue(WorkerConfig.IdleMode.class, "--idle", idle), pipeline,
-                duration("--duration", duration), duration("--stats-interval", statsInterval),
-                enumValue(WorkerConfig.Hugepages.class, "--hugepages", hugepages), memory,
-                filePrefix != null ? filePrefix : "vhostpath-" + ProcessHandle.current().pid(), eal, address(http),
-                srcMac == null ? null : mac("--src-mac", srcMac), mac("--dst-mac", dstMac), summaryJson,
-                latencyLog, duration("--start-timeout", startTimeout));
-        return new WorkerRun(config, duration("--warmup", warmup), duration("--drain", drain), stop, System.out).run();
+        String filePrefix = o.one("file-prefix");
+        String srcMac = o.one("src-mac");
+        var config = new WorkerConfig(o.all("port"), enumValue(Mode.class, "--mode", o.one("mode")), o.integer("queues"),
+                o.integers("cpus"), o.integer("burst"), o.integer("descriptors"), o.integer("mbufs"), o.integer("size"),
+                o.number("rate"), o.integer("tx-first"), o.integer("tx-retries"),
+                enumValue(WorkerConfig.IdleMode.class, "--idle", o.one("idle")), o.has("pipeline"),
+                duration("--duration", o.one("duration")), duration("--stats-interval", o.one("stats-interval")),
+                enumValue(WorkerConfig.Hugepages.class, "--hugepages", o.one("hugepages")), o.integer("memory"),
+                filePrefix != null ? filePrefix : "vhostpath-" + ProcessHandle.current().pid(), o.all("eal"),
+                address(o.one("http")), srcMac == null ? null : mac("--src-mac", srcMac), mac("--dst-mac", o.one("dst-mac")),
+                path(o.one("summary-json")), path(o.one("latency-log")), duration("--start-timeout", o.one("start-timeout")));
+        return new WorkerRun(config, duration("--warmup", o.one("warmup")), duration("--drain", o.one("drain")), stop, System.out).run();
+    }
+
+    private static Path path(String text) {
+        return text == null ? null : Path.of(text);
     }
 
     private static <E extends Enum<E>> E enumValue(Class<E> type, String option, String value) {
@@ -195,22 +143,36 @@ public final class WorkerMain implements Callable<Integer> {
     }
 
     static int execute(StopSignal stop, String... args) {
-        var cli = new CommandLine(new WorkerMain(stop));
-        // --eal=--file-prefix=x: an EAL option may share a name with one of ours.
-        cli.setAllowOptionsAsOptionParameters(true);
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof WorkerError w) {
-                System.err.println("vhostpath-worker: error: " + w.getMessage());
-                System.err.println("vhostpath-worker: fix: " + w.fix());
-                return w.exitCode();
-            }
-            if (e instanceof DpdkUnavailableException u) {
-                System.err.println("vhostpath-worker: error: " + u.getMessage());
-                return 1;
-            }
-            throw e;
-        });
-        return cli.execute(args);
+        Options.Parsed parsed;
+        try {
+            parsed = OPTIONS.parse(args);
+        } catch (Options.UsageError e) {
+            System.err.println(e.getMessage());
+            System.err.print(OPTIONS.usage());
+            return 2;
+        }
+        if (parsed.help()) {
+            System.out.print(OPTIONS.usage());
+            return 0;
+        }
+        if (parsed.version()) {
+            System.out.println(OPTIONS.version());
+            return 0;
+        }
+        try {
+            return run(stop, parsed);
+        } catch (Options.UsageError e) {
+            System.err.println(e.getMessage());
+            System.err.print(OPTIONS.usage());
+            return 2;
+        } catch (WorkerError w) {
+            System.err.println("vhostpath-worker: error: " + w.getMessage());
+            System.err.println("vhostpath-worker: fix: " + w.fix());
+            return w.exitCode();
+        } catch (DpdkUnavailableException u) {
+            System.err.println("vhostpath-worker: error: " + u.getMessage());
+            return 1;
+        }
     }
 
     public static void main(String[] args) {
