@@ -164,7 +164,7 @@ public final class LatencyVsC {
         m.put("java", medians(java, javaLogs));
         var ratios = new ArrayList<Double>();
         for (int r = 0; r < c.size(); r++) ratios.add((double) c.get(r).latency().p999() / java.get(r).latency().p999());
-        var paired = PairedRatios.of("p99.9 testpmd/java", ratios);
+        var paired = PairedRatios.of("p99.9 testpmd/java", "java", ratios);
         double javaOverC = (double) medianOf(java, t -> t.latency().p999()) / medianOf(c, t -> t.latency().p999());
         m.put("p99_9_java_over_testpmd", javaOverC);
         m.put("p99_9_paired_ratios", paired.ratios());

@@ -9,14 +9,15 @@ import java.util.Locale;
  * when there are five or more (one stolen round cannot decide), the whole range otherwise. A difference is resolved
  * only when that whole spread lies on one side of 1.00.
  *
- * @param what what the ratio compares, e.g. "rate java/testpmd"
+ * @param what    what the ratio compares, e.g. "rate java/testpmd"
+ * @param subject the contender a ratio above 1.00 favours, named in the verdict
  */
-record PairedRatios(String what, List<Double> ratios, double median, double low, double high) {
-    static PairedRatios of(String what, List<Double> ratios) {
+record PairedRatios(String what, String subject, List<Double> ratios, double median, double low, double high) {
+    static PairedRatios of(String what, String subject, List<Double> ratios) {
         if (ratios.isEmpty()) throw new IllegalArgumentException(what + ": no rounds");
         var sorted = ratios.stream().sorted().toList();
         int trim = sorted.size() >= 5 ? 1 : 0;
-        return new PairedRatios(what, List.copyOf(ratios), SideBySide.median(ratios), sorted.get(trim), sorted.get(sorted.size() - 1 - trim));
+        return new PairedRatios(what, subject, List.copyOf(ratios), SideBySide.median(ratios), sorted.get(trim), sorted.get(sorted.size() - 1 - trim));
     }
 
     boolean resolved() {
@@ -27,6 +28,6 @@ record PairedRatios(String what, List<Double> ratios, double median, double low,
     String verdict() {
         String figures = String.format(Locale.ROOT, "%s %.3f (%.3f-%.3f)", what, median, low, high);
         if (!resolved()) return figures + ": no difference resolved";
-        return figures + String.format(Locale.ROOT, ": java %s by %.1f%%", median >= 1 ? "ahead" : "behind", Math.abs(median - 1) * 100);
+        return figures + String.format(Locale.ROOT, ": %s %s by %.1f%%", subject, median >= 1 ? "ahead" : "behind", Math.abs(median - 1) * 100);
     }
 }

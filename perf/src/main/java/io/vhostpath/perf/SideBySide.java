@@ -208,8 +208,8 @@ public final class SideBySide {
             if (backend != null) backend.close();
         }
         var pairs = IntStream.range(0, ra.size()).boxed().toList();
-        var rate = PairedRatios.of("rate " + a + "/" + b, pairs.stream().map(r -> ra.get(r).mpps() / rb.get(r).mpps()).toList());
-        var cost = PairedRatios.of("cpu cost " + b + "/" + a, pairs.stream().map(r -> rb.get(r).cpuNsPerPacket() / ra.get(r).cpuNsPerPacket()).toList());
+        var rate = PairedRatios.of("rate " + a + "/" + b, a, pairs.stream().map(r -> ra.get(r).mpps() / rb.get(r).mpps()).toList());
+        var cost = PairedRatios.of("cpu cost " + b + "/" + a, a, pairs.stream().map(r -> rb.get(r).cpuNsPerPacket() / ra.get(r).cpuNsPerPacket()).toList());
         System.out.printf(Locale.ROOT, "  median   %s %.3f Mpps %.2f ns/packet, %s %.3f Mpps %.2f ns/packet%s%n",
                 a, median(ra.stream().map(Result::mpps).toList()), median(ra.stream().map(Result::cpuNsPerPacket).toList()),
                 b, median(rb.stream().map(Result::mpps).toList()), median(rb.stream().map(Result::cpuNsPerPacket).toList()),

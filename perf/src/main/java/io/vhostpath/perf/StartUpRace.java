@@ -94,7 +94,7 @@ final class StartUpRace {
         String best = times.containsKey("java-aot") ? "java-aot" : "java";
         var ratios = new ArrayList<Double>();
         for (int r = 0; r < rounds; r++) ratios.add(times.get("testpmd").get(r) / times.get(best).get(r));
-        var paired = PairedRatios.of("start-up testpmd/" + best, ratios);
+        var paired = PairedRatios.of("start-up testpmd/" + best, best, ratios);
         System.out.println("  " + paired.verdict() + "  (>= 1: java starts faster)");
         m.put("ratio_label", paired.what());
         m.put("ratios", paired.ratios());
