@@ -87,6 +87,10 @@ public final class Report {
     /** Writes the charts and the page into {@code dir}; returns the page. */
     static Path write(Map<String, Object> bench, Source latency, Source rfc2544, Path dir) throws IOException {
         Files.createDirectories(dir);
+        // Charts of an earlier report (a load or a sweep this run did not have) must not sit beside this one.
+        try (var old = Files.newDirectoryStream(dir, "*.png")) {
+            for (Path png : old) Files.delete(png);
+        }
         List<Map<String, Object>> scenarios = maps(bench.get("scenarios"));
         var charts = new LinkedHashMap<String, JFreeChart>();
         List<Map<String, Object>> main = scenarios.stream().filter(s -> !s.containsKey("frame_size")).toList();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** make report's page and charts from a bench JSON shaped as SideBySide writes it. */
@@ -51,11 +52,14 @@ class ReportTest {
         String rfc2544 = "{\"dut\":\"testpmd\",\"sizes\":[{\"frame_size\":64,\"throughput_mpps\":3.2},{\"frame_size\":1518,\"throughput_mpps\":1.1}]}";
         String bench = new String(Objects.requireNonNull(getClass().getResourceAsStream("/bench-sample.json")).readAllBytes()).trim();
         bench = bench.substring(0, bench.length() - 1) + ",\"startup\":{\"milliseconds\":{\"testpmd\":[300.0,320.0],\"java-aot\":[900.0,950.0]}}}";
+        Path stale = Files.createDirectories(dir.resolve("out")).resolve("latency-10pct.png");
+        Files.writeString(stale, "a load of an earlier run");
         Path page = Report.write(JsonReader.parseObject(bench), new Report.Source(JsonReader.parseObject(latency), dir),
                 new Report.Source(JsonReader.parseObject(rfc2544), dir), dir.resolve("out"));
         String html = Files.readString(page);
         assertTrue(html.contains("<td>50%</td><td>1.000</td><td>java</td><td>12.0</td>"), html);
         assertTrue(html.contains("CPU 1 stalled 3.00% of 5 s (1.000% in stalls &gt;= 1 ms, longest 3.00 ms)"), html);
+        assertFalse(Files.exists(stale), "an earlier report's chart is gone");
         for (String chart : new String[] {"startup", "latency-50pct", "rfc2544"}) {
             assertEquals(900, ImageIO.read(dir.resolve("out").resolve(chart + ".png").toFile()).getWidth(), chart);
             assertTrue(html.contains("alt=\"" + chart + "\""), chart);
