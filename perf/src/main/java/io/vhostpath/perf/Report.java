@@ -203,9 +203,11 @@ public final class Report {
         var series = new LinkedHashMap<String, XYSeries>();
         for (var s : scenarios) {
             int size = (int) num(s.get("frame_size"));
+            // One line per contender and kind of port: the net_null sweep (size-N) and the vhost-user one (vhost-size-N).
+            String ports = str(s, "name").startsWith("vhost-") ? " (vhost-user)" : " (net_null)";
             for (String side : List.of("a", "b")) {
                 double mpps = SideBySide.median(numbers(s.get(side + "_mpps")));
-                series.computeIfAbsent(str(s, side), XYSeries::new).add(size, gbps ? mpps * size * 8 / 1e3 : mpps);
+                series.computeIfAbsent(str(s, side) + ports, XYSeries::new).add(size, gbps ? mpps * size * 8 / 1e3 : mpps);
             }
         }
         var data = new XYSeriesCollection();

@@ -22,9 +22,11 @@ import java.util.stream.IntStream;
  *
  * <p>Usage: {@code SideBySide [--rounds N] [--window SECONDS] [--warmup SECONDS] [--scenarios NAME,...|sweep|startup|all]
  * [--out FILE] [--worker-jar JAR]}: by default null-io, null-macswap, vhost-io, pipeline and pipeline-io; {@code sweep} is the frame
- * size sweep (64 to 1518 bytes, Java against testpmd).
+ * size sweep (64 to 1518 bytes, Java against testpmd) on net_null, {@code vhost-sweep} the same over vhost-user.
  */
 public final class SideBySide {
+    private static final int[] SWEEP_SIZES = {64, 128, 256, 512, 1024, 1518};
+
     /** Who forwards: the worker run to completion, the worker handing packets to a stage thread, or testpmd. */
     enum Contender {
         JAVA("java"), JAVA_PIPELINE("pipeline"), TESTPMD("testpmd");
@@ -130,15 +132,16 @@ public final class SideBySide {
         System.out.printf(Locale.ROOT, "method: %d rounds each, the two contenders alternating, %d s warm-up then %d s measured, %s%s%n",
                 rounds, warmup, window, context.memory(),
                 queues == 1 ? "" : "; net_null scenarios with " + queues + " queues per port on CPUs " + cpus);
+        var vhostIo = new Scenario("vhost-io", "virtio_user on vhost-user, io forwarding in a loop with one testpmd backend "
+                + "(io, CPU 1) serving every run; forwarder on CPU 0; 8 bursts seeded", "io",
+                List.of("vhost-user:" + work.resolve("vhost.sock")),
+                List.of("virtio_user0,path=" + work.resolve("vhost.sock") + ",queues=1,queue_size=1024"), 0, true, 8);
         var scenarios = List.of(
                 new Scenario("null-io", "net_null pair, io forwarding, one core (CPU 1)", "io",
                         List.of("null", "null"), List.of("net_null0", "net_null1"), 1, false, 0),
                 new Scenario("null-macswap", "net_null pair, macswap (every packet's MACs swapped in place), one core (CPU 1)",
                         "macswap", List.of("null", "null"), List.of("net_null0", "net_null1"), 1, false, 0),
-                new Scenario("vhost-io", "virtio_user on vhost-user, io forwarding in a loop with one testpmd backend "
-                        + "(io, CPU 1) serving every run; forwarder on CPU 0; 8 bursts seeded", "io",
-                        List.of("vhost-user:" + work.resolve("vhost.sock")),
-                        List.of("virtio_user0,path=" + work.resolve("vhost.sock") + ",queues=1,queue_size=1024"), 0, true, 8),
+                vhostIo,
                 new Scenario("pipeline", "one net_null port in a loop, macswap: the Agrona ring handoff to a stage thread (CPU 0)"
                         + " against run-to-completion (CPU 1)", "macswap", List.of("null"), List.of(), 1, false, 0,
                         Contender.JAVA_PIPELINE, Contender.JAVA, 0),
@@ -150,15 +153,24 @@ public final class SideBySide {
         var selected = new ArrayList<Scenario>();
         for (Scenario sc : scenarios) if (only.isEmpty() || only.contains(sc.name()) || only.contains("all")) selected.add(sc);
         if (only.contains("sweep") || only.contains("all")) {
-            for (int size : new int[] {64, 128, 256, 512, 1024, 1518}) {
+            for (int size : SWEEP_SIZES) {
                 var vdevs = List.of("net_null0,size=" + size, "net_null1,size=" + size);
                 selected.add(new Scenario("size-" + size, "net_null pair, io, " + size + "-byte frames, one core (CPU 1)", "io",
                         vdevs, vdevs, 1, false, 0, Contender.JAVA, Contender.TESTPMD, size));
             }
         }
+        if (only.contains("vhost-sweep") || only.contains("all")) {
+            // vhost-user copies every frame both ways: here the size costs, unlike on net_null. The seeded frames set it.
+            for (int size : SWEEP_SIZES) {
+                selected.add(new Scenario("vhost-size-" + size, "virtio_user on vhost-user, io loop through the testpmd"
+                        + " backend, " + size + "-byte frames seeded", "io", vhostIo.workerPorts(), vhostIo.testpmdVdevs(), 0, true,
+                        vhostIo.seedBursts(), Contender.JAVA, Contender.TESTPMD, size));
+            }
+        }
         boolean startup = only.contains("startup") || only.contains("all");
         if (selected.isEmpty() && !startup) {
-            System.err.println("no scenario named " + only + "; there are " + scenarios.stream().map(Scenario::name).toList() + ", sweep, startup, all");
+            System.err.println("no scenario named " + only + "; there are " + scenarios.stream().map(Scenario::name).toList()
+                    + ", sweep, vhost-sweep, startup, all");
             System.exit(2);
         }
         var report = new LinkedHashMap<String, Object>();
@@ -284,7 +296,7 @@ public final class SideBySide {
                 .filter(c -> !forward.contains(c)).findFirst().orElse(forward.getFirst());
         try (var t = new Testpmd(work.resolve(s.name() + "-testpmd-" + round + ".log"), "vp-bench-c-" + ProcessHandle.current().pid(),
                 mainCpu, forward, memory.testpmdArgs(), s.testpmdVdevs(),
-                List.of("--rxq=" + queues(s), "--txq=" + queues(s), "--forward-mode=" + s.mode(), "--port-topology=" + (s.testpmdVdevs().size() == 2 ? "paired" : "loop")))) {
+                testpmdOptions(s))) {
             t.command(s.seedBursts() > 0 ? "start tx_first " + s.seedBursts() : "start");
             Testpmd.sleep(warmupSeconds * 1000L);
             long t1 = System.nanoTime();
@@ -300,6 +312,18 @@ public final class SideBySide {
         }
     }
 
+    private List<String> testpmdOptions(Scenario s) {
+        var options = new ArrayList<>(List.of("--rxq=" + queues(s), "--txq=" + queues(s), "--forward-mode=" + s.mode(),
+                "--port-topology=" + (s.testpmdVdevs().size() == 2 ? "paired" : "loop")));
+        if (seedsFrames(s)) options.add("--txpkts=" + s.frameSize());
+        return options;
+    }
+
+    /** The contenders make the frames (tx_first) and the scenario sets their size; otherwise the ports choose it. */
+    private static boolean seedsFrames(Scenario s) {
+        return s.seedBursts() > 0 && s.frameSize() > 0;
+    }
+
     private Result runWorker(Scenario s, int round, boolean pipeline) throws IOException, InterruptedException {
         String who = pipeline ? "pipeline" : "java";
         // a pipeline's stage thread takes the other CPU
@@ -311,6 +335,7 @@ public final class SideBySide {
                 "--duration", (warmupSeconds + windowSeconds) + "s", "--warmup", warmupSeconds + "s"));
         for (String p : s.workerPorts()) args.addAll(List.of("--port", p));
         if (pipeline) args.add("--pipeline");
+        if (seedsFrames(s)) args.addAll(List.of("--size", Integer.toString(s.frameSize())));
         String name = s.name() + "-" + who + "-" + round;
         var summary = workers.run(name, "vp-bench-java", args, warmupSeconds + windowSeconds + 60);
         double mpps = WorkerRuns.number(summary, "rx_mpps");
