@@ -63,7 +63,7 @@ public final class SnapshotFormats {
         counter(sb, "vhostpath_port_tx_bytes_total", "Bytes sent by the port.", ports, p -> p.total().txBytes());
         counter(sb, "vhostpath_port_rx_missed_total", "Packets the device dropped because RX was full (imissed).", ports, p -> p.total().rxMissed());
         counter(sb, "vhostpath_port_tx_errors_total", "Failed transmissions (oerrors).", ports, p -> p.total().txErrors());
-        counter(sb, "vhostpath_dropped_total", "Packets the worker freed unsent (TX full after retries, ring full).", ports, p -> p.total().dropped());
+        counter(sb, "vhostpath_dropped_total", "Packets the worker freed unsent (TX full after retries).", ports, p -> p.total().dropped());
         counter(sb, "vhostpath_probe_lost_total", "Probe sequence numbers never received.", ports, p -> p.total().lost());
         counter(sb, "vhostpath_probe_reordered_total", "Probes received after a later one.", ports, p -> p.total().reordered());
         gauge(sb, "vhostpath_port_link_up", "1 while the port's link is up (virtio_user: its backend is there).", ports,
