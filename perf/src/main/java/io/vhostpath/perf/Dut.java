@@ -30,11 +30,12 @@ sealed interface Dut extends AutoCloseable {
     }
 
     record TestpmdMacswap(Testpmd testpmd, Path socket) implements Dut {
-        static TestpmdMacswap start(WorkerRuns workers, String name, int cpu) throws IOException {
+        /** A reflector for frames up to {@code maxFrame} bytes. */
+        static TestpmdMacswap start(WorkerRuns workers, String name, int cpu, int maxFrame) throws IOException {
             Path work = workers.work();
             Path socket = work.resolve(name + ".sock");
             var t = Testpmd.vhostServer(work.resolve(name + ".log"), "vp-dut-" + ProcessHandle.current().pid(), socket,
-                    "macswap", cpu, workers.memory());
+                    "macswap", cpu, workers.memory(), maxFrame);
             return new TestpmdMacswap(t, socket);
         }
 
@@ -54,10 +55,11 @@ sealed interface Dut extends AutoCloseable {
     record WorkerMacswap(WorkerRuns workers, Process process, String name, Path socket) implements Dut {
         private static final String PREFIX = "vp-dut";
 
-        static WorkerMacswap start(WorkerRuns workers, String name, int cpu) throws IOException, InterruptedException {
+        /** A reflector for frames up to {@code maxFrame} bytes (its mbufs sized to hold one whole). */
+        static WorkerMacswap start(WorkerRuns workers, String name, int cpu, int maxFrame) throws IOException, InterruptedException {
             Path socket = workers.work().resolve(name + ".sock");
             var p = workers.start(name, PREFIX, List.of("--port", "vhost-server:" + socket, "--mode", "macswap",
-                    "--cpus", Integer.toString(cpu), "--duration", "0", "--tx-retries", "0"));
+                    "--cpus", Integer.toString(cpu), "--duration", "0", "--tx-retries", "0", "--size", Integer.toString(maxFrame)));
             Path log = workers.work().resolve(name + ".log");
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             // Polling has started once the thread lines are printed; the socket is served from EAL start on.

@@ -98,7 +98,7 @@ public final class LatencyVsC {
         long base = o.basePps();
         if (base == 0 && o.loads().stream().anyMatch(l -> l.endsWith("%"))) {
             System.out.println("zero-loss rate of testpmd as the device (RFC 2544 search):");
-            try (Dut dut = Dut.TestpmdMacswap.start(bench.workers(), "search-testpmd", DUT_CPU)) {
+            try (Dut dut = Dut.TestpmdMacswap.start(bench.workers(), "search-testpmd", DUT_CPU, o.frameSize())) {
                 var outcome = new ThroughputSearch(o.baseLoss(), 0.02, 10).search(rate -> tester.trial(dut, rate, o.frameSize()),
                         line -> System.out.println("  " + line));
                 base = outcome.zeroLossPps();
@@ -115,11 +115,11 @@ public final class LatencyVsC {
             var cLogs = new ArrayList<String>();
             var javaLogs = new ArrayList<String>();
             for (int r = 1; r <= o.rounds(); r++) {
-                try (Dut dut = Dut.TestpmdMacswap.start(bench.workers(), "dut-testpmd", DUT_CPU)) {
+                try (Dut dut = Dut.TestpmdMacswap.start(bench.workers(), "dut-testpmd", DUT_CPU, o.frameSize())) {
                     c.add(tester.trial(dut, rate, o.frameSize()));
                     cLogs.add(tester.latestTrial() + ".hlog");
                 }
-                try (Dut dut = Dut.WorkerMacswap.start(bench.workers(), "dut-java", DUT_CPU)) {
+                try (Dut dut = Dut.WorkerMacswap.start(bench.workers(), "dut-java", DUT_CPU, o.frameSize())) {
                     java.add(tester.trial(dut, rate, o.frameSize()));
                     javaLogs.add(tester.latestTrial() + ".hlog");
                 }

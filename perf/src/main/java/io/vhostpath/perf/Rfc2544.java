@@ -5,6 +5,7 @@ import io.vhostpath.text.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -144,8 +145,8 @@ public final class Rfc2544 {
 
     private static Dut startDut(Options o, WorkerRuns workers) throws Exception {
         return switch (o.dut()) {
-            case "testpmd" -> Dut.TestpmdMacswap.start(workers, "dut-testpmd", o.dutCpu());
-            case "java" -> Dut.WorkerMacswap.start(workers, "dut-java", o.dutCpu());
+            case "testpmd" -> Dut.TestpmdMacswap.start(workers, "dut-testpmd", o.dutCpu(), Collections.max(o.sizes()));
+            case "java" -> Dut.WorkerMacswap.start(workers, "dut-java", o.dutCpu(), Collections.max(o.sizes()));
             default -> new Dut.External(o.ports());
         };
     }

@@ -286,7 +286,7 @@ public final class SideBySide {
 
     private Testpmd startBackend() throws IOException {
         return Testpmd.vhostServer(work.resolve("backend.log"), "vp-bench-backend-" + ProcessHandle.current().pid(),
-                work.resolve("vhost.sock"), "io", 1, memory);
+                work.resolve("vhost.sock"), "io", 1, memory, Testpmd.STANDARD_FRAME);
     }
 
     private Result runTestpmd(Scenario s, int round) throws IOException {

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * would ({@code start tx_first 8}, {@code show port stats all}, {@code quit}) and reads the answers from its log.
  */
 final class Testpmd implements AutoCloseable {
+    /** The largest frame without FCS that testpmd's default mbufs and MTU take. */
+    static final int STANDARD_FRAME = 1518;
+
     private static final Pattern NIC_RX = Pattern.compile("NIC statistics for port (\\d+)\\s+#+\\s+RX-packets:\\s+(\\d+)");
 
     private final Process process;
@@ -53,9 +56,15 @@ final class Testpmd implements AutoCloseable {
      * testpmd serving a vhost-user socket (net_vhost) and forwarding in {@code mode} back on the same port, on
      * {@code cpu} (its main lcore on the other CPU, idle at the prompt); started.
      */
-    static Testpmd vhostServer(Path log, String prefix, Path socket, String mode, int cpu, EalMemory memory) throws IOException {
+    static Testpmd vhostServer(Path log, String prefix, Path socket, String mode, int cpu, EalMemory memory, int maxFrame)
+            throws IOException {
+        var options = new ArrayList<>(List.of("--forward-mode=" + mode, "--port-topology=loop"));
+        if (maxFrame > STANDARD_FRAME) {
+            // Jumbo frames: one mbuf holds a frame (data room plus the 128-byte headroom), and the port takes them.
+            options.addAll(List.of("--mbuf-size=" + (maxFrame + 128), "--max-pkt-len=" + (maxFrame + 4)));
+        }
         var t = new Testpmd(log, prefix, cpu == 0 ? 1 : 0, List.of(cpu), memory.testpmdArgs(),
-                List.of("net_vhost0,iface=" + socket + ",queues=1"), List.of("--forward-mode=" + mode, "--port-topology=loop"));
+                List.of("net_vhost0,iface=" + socket + ",queues=1"), options);
         t.command("start");
         return t;
     }
