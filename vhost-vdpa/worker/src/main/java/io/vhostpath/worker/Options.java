@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The worker's command line, GNU style: {@code --name value}, {@code --name=value}, a short form for the common
@@ -78,33 +79,25 @@ final class Options {
         }
 
         int integer(String name) {
-            String v = one(name);
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new UsageError("Invalid value for option '--" + name + "': '" + v + "' is not an int");
-            }
+            return parse(name, "", one(name), Integer::valueOf, "an int");
         }
 
         long number(String name) {
-            String v = one(name);
-            try {
-                return Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw new UsageError("Invalid value for option '--" + name + "': '" + v + "' is not a long");
-            }
+            return parse(name, "", one(name), Long::valueOf, "a long");
         }
 
         List<Integer> integers(String name) {
             var out = new ArrayList<Integer>();
-            for (String v : all(name)) {
-                try {
-                    out.add(Integer.parseInt(v));
-                } catch (NumberFormatException e) {
-                    throw new UsageError("Invalid value for option '--" + name + "' (" + name.toUpperCase() + "): '" + v + "' is not an int");
-                }
-            }
+            for (String v : all(name)) out.add(parse(name, " (" + name.toUpperCase() + ")", v, Integer::valueOf, "an int"));
             return out;
+        }
+
+        private static <T> T parse(String name, String label, String value, Function<String, T> parser, String type) {
+            try {
+                return parser.apply(value);
+            } catch (NumberFormatException e) {
+                throw new UsageError("Invalid value for option '--" + name + "'" + label + ": '" + value + "' is not " + type);
+            }
         }
     }
 
