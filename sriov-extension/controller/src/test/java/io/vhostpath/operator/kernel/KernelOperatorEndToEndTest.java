@@ -2,7 +2,9 @@ package io.vhostpath.operator.kernel;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vhostpath.deviceplugin.DevicePluginDaemon;
@@ -58,6 +60,14 @@ class KernelOperatorEndToEndTest {
 
     @Test
     void a_policy_provisions_the_guest_and_its_deletion_unprovisions_it() throws Exception {
+        // The mock client's 10 s request timeout is too short for an interpreted JVM under TCG (a create once timed out).
+        try (var patient = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(client.getConfiguration()).withRequestTimeout((int) SLOW.toMillis()).build()).build()) {
+            provisionAndUnprovision(patient);
+        }
+    }
+
+    private void provisionAndUnprovision(KubernetesClient client) throws Exception {
         String pf = Netdevsim.fresh(ID);
         client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).createOr(NonDeletingOperation::update);
         client.resource(new NodeBuilder().withNewMetadata().withName("guest").withLabels(Map.of("vhostpath.io/sriov", "true")).endMetadata().build()).create();
