@@ -10,15 +10,15 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.CRC32C;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -88,7 +88,7 @@ public final class Dpdk {
     }
 
     /**
-     * The shim on disk. It is extracted once per content, as {@code libvhostpath_dpdk-<sha256>.so} in a directory
+     * The shim on disk. It is extracted once per content, as {@code libvhostpath_dpdk-<crc32c>-<length>.so} in a directory
      * only this user may write ({@code $TMPDIR/vhostpath-<user>}, mode 0700), and reused by every later process:
      * nothing accumulates when processes are killed, and no other user can swap the library under us.
      */
@@ -109,7 +109,7 @@ public final class Dpdk {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "vhostpath-" + user);
         var privateDir = PosixFilePermissions.fromString("rwx------");
         try {
-            Path file = dir.resolve("libvhostpath_dpdk-" + sha256(library).substring(0, 16) + ".so");
+            Path file = dir.resolve("libvhostpath_dpdk-" + contentKey(library) + ".so");
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(privateDir));
             }
@@ -131,12 +131,14 @@ public final class Dpdk {
         }
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
+    /**
+     * Names the extracted file by its content. Not a security measure (the directory is private and the bytes are
+     * compared before reuse), so a CRC-32C does: SHA-256 would first load the security providers, ~20 ms of start-up.
+     */
+    private static String contentKey(byte[] bytes) {
+        var crc = new CRC32C();
+        crc.update(bytes);
+        return Long.toHexString(crc.getValue()) + "-" + bytes.length;
     }
 
     /** Links a control-path function. */
@@ -165,6 +167,23 @@ public final class Dpdk {
      */
     public static void ensureLoaded() {
         if (FAILURE != null) throw new DpdkUnavailableException(FAILURE.getMessage(), FAILURE);
+    }
+
+    /**
+     * Links the port, pool and burst functions now (their classes' initialisers do it), on a thread that would only
+     * wait otherwise: each distinct signature costs a generated stub of several milliseconds, which {@link Eal#init}
+     * spends while {@code rte_eal_init} runs instead of between EAL and the first packet. A failure here is left to
+     * surface where the class is used.
+     */
+    static void linkAhead() {
+        var lookup = MethodHandles.lookup();
+        for (Class<?> c : List.of(EthPort.class, MbufPool.class, MbufBurst.class)) {
+            try {
+                lookup.ensureInitialized(c);
+            } catch (IllegalAccessException | LinkageError e) {
+                // The class is unusable; its first real use reports why.
+            }
+        }
     }
 
     /** Linked on first use, so that a failed load surfaces through {@link #ensureLoaded()} first. */

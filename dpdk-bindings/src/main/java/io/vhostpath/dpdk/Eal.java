@@ -95,6 +95,7 @@ public final class Eal implements AutoCloseable {
         // expected to exit.
         init.setDaemon(true);
         init.start();
+        Dpdk.linkAhead();
         try {
             if (timeout == null) init.join();
             else init.join(timeout);

@@ -1,6 +1,7 @@
 package io.vhostpath.perf;
 
 import io.vhostpath.dpdk.RuntimeDirectories;
+import io.vhostpath.text.JsonReader;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -33,6 +34,9 @@ final class StartUpRace {
     /** A launched contender, and how to stop it leaving nothing behind. */
     private record Launched(Process process, Stop stop) {}
 
+    /** One launch: its first packet back, and the worker's own start-up steps (none for testpmd), in ms from the launch. */
+    private record Result(double firstPacketMs, Map<String, Double> stepsMs) {}
+
     private interface Stop {
         void run() throws IOException, InterruptedException;
     }
@@ -62,18 +66,23 @@ final class StartUpRace {
         }
         contenders.add(new Contender("java", (pair, name) -> worker(pair, name, List.of())));
         var times = new LinkedHashMap<String, List<Double>>();
-        for (Contender c : contenders) times.put(c.label(), new ArrayList<>());
+        var steps = new LinkedHashMap<String, Map<String, List<Double>>>();
+        for (Contender c : contenders) {
+            times.put(c.label(), new ArrayList<>());
+            steps.put(c.label(), new LinkedHashMap<>());
+        }
         try (var pair = new VethPair("vp-startup-" + ProcessHandle.current().pid())) {
             Process tester = workers.start("startup-tester", "vp-su-tester", new WorkerRuns.Launch(pair.testerExec(), List.of()),
                     List.of("--port", "af_packet:" + pair.testerIface(), "--mode", "txonly", "--rate", "100000", "--cpus", "0",
-                            "--duration", "0"));
+                            "--idle", "yield", "--duration", "0"));
             try {
                 for (int r = 1; r <= rounds; r++) {
                     var line = new StringBuilder("  round " + r);
                     for (Contender c : contenders) {
-                        double ms = once(c, pair, r);
-                        times.get(c.label()).add(ms);
-                        line.append(String.format(Locale.ROOT, "  %s %.0f ms", c.label(), ms));
+                        Result result = once(c, pair, r);
+                        times.get(c.label()).add(result.firstPacketMs());
+                        result.stepsMs().forEach((step, ms) -> steps.get(c.label()).computeIfAbsent(step, k -> new ArrayList<>()).add(ms));
+                        line.append(String.format(Locale.ROOT, "  %s %.0f ms", c.label(), result.firstPacketMs()));
                     }
                     System.out.println(line);
                 }
@@ -91,6 +100,20 @@ final class StartUpRace {
         }
         m.put("milliseconds", times);
         m.put("median_ms", medians);
+        var stepMedians = new LinkedHashMap<String, Object>();
+        for (var e : steps.entrySet()) {
+            if (e.getValue().isEmpty()) continue;
+            var line = new StringBuilder("  " + e.getKey() + " steps, median ms from launch:");
+            var medianPerStep = new LinkedHashMap<String, Object>();
+            for (var step : e.getValue().entrySet()) {
+                double median = SideBySide.median(step.getValue());
+                medianPerStep.put(step.getKey(), median);
+                line.append(String.format(Locale.ROOT, " %s %.0f", step.getKey(), median));
+            }
+            System.out.println(line.append(String.format(Locale.ROOT, "; first packet back %.0f", SideBySide.median(times.get(e.getKey())))));
+            stepMedians.put(e.getKey(), medianPerStep);
+        }
+        m.put("steps_median_ms", stepMedians);
         String best = times.containsKey("java-aot") ? "java-aot" : "java";
         var ratios = new ArrayList<Double>();
         for (int r = 0; r < rounds; r++) ratios.add(times.get("testpmd").get(r) / times.get(best).get(r));
@@ -104,8 +127,10 @@ final class StartUpRace {
     }
 
     /** One launch: tcpdump listening first, then the clock, the contender, and the first packet back. */
-    private double once(Contender c, VethPair pair, int round) throws Exception {
+    private Result once(Contender c, VethPair pair, int round) throws Exception {
         String name = "startup-" + c.label() + "-" + round;
+        Path summary = work.resolve(name + ".json");
+        Files.deleteIfExists(summary);
         Path capture = work.resolve(name + ".tcpdump");
         Path captureErr = work.resolve(name + ".tcpdump.err");
         var cmd = new ArrayList<>(pair.testerExec());
@@ -113,9 +138,11 @@ final class StartUpRace {
                 "ether", "src", "02:00:00:00:00:02"));
         var tcpdump = new ProcessBuilder(cmd).redirectOutput(capture.toFile()).redirectError(captureErr.toFile()).start();
         Launched contender = null;
+        Instant start;
+        double firstPacketMs;
         try {
             awaitText(captureErr, "listening on", tcpdump, 20);
-            Instant start = Instant.now();
+            start = Instant.now();
             contender = c.launcher().launch(pair, name);
             if (!tcpdump.waitFor(60, TimeUnit.SECONDS)) {
                 throw new IOException(c.label() + " forwarded nothing within 60 s of its launch (log " + work.resolve(name + ".log") + ")");
@@ -124,11 +151,23 @@ final class StartUpRace {
             if (first.isEmpty()) throw new IOException("tcpdump saw no packet: " + Files.readString(captureErr));
             BigDecimal seen = new BigDecimal(first.substring(0, first.indexOf(' ')));
             BigDecimal launched = BigDecimal.valueOf(start.getEpochSecond()).add(BigDecimal.valueOf(start.getNano(), 9));
-            return seen.subtract(launched).doubleValue() * 1e3;
+            firstPacketMs = seen.subtract(launched).doubleValue() * 1e3;
         } finally {
             tcpdump.destroyForcibly().waitFor();
             if (contender != null) contender.stop().run();
         }
+        return new Result(firstPacketMs, steps(summary, start));
+    }
+
+    /** The worker's start-up steps from its summary ({@code startup_epoch_us}), in ms from {@code launched}. */
+    static Map<String, Double> steps(Path summary, Instant launched) throws IOException {
+        if (!Files.exists(summary)) return Map.of();
+        var reached = JsonReader.parseObject(Files.readString(summary)).get("startup_epoch_us");
+        if (!(reached instanceof Map<?, ?> epochMicros)) return Map.of();
+        double launchedMicros = launched.getEpochSecond() * 1e6 + launched.getNano() / 1e3;
+        var steps = new LinkedHashMap<String, Double>();
+        epochMicros.forEach((step, micros) -> steps.put((String) step, (((Number) micros).doubleValue() - launchedMicros) / 1e3));
+        return steps;
     }
 
     private Launched testpmd(VethPair pair, String name) throws IOException {

@@ -56,6 +56,7 @@ public final class Worker implements AutoCloseable {
     private static final int MAX_COUNTERS = 4096;
 
     private final WorkerConfig config;
+    private final StartUp startUp;
     private final Deque<AutoCloseable> teardown = new ArrayDeque<>();
     private final List<PollingAgent> agents = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
@@ -76,13 +77,18 @@ public final class Worker implements AutoCloseable {
     /** The default {@code --file-prefix}: {@code vhostpath-<pid>}. */
     static final Pattern DEFAULT_PREFIX = Pattern.compile("vhostpath-(\\d+)");
 
-    private Worker(WorkerConfig config) {
+    private Worker(WorkerConfig config, StartUp startUp) {
         this.config = config;
+        this.startUp = startUp;
     }
 
     /** Builds and starts a worker; on failure nothing it created is left (runtime dir, sockets, threads). */
     public static Worker start(WorkerConfig config, Path procRoot) {
-        var worker = new Worker(config);
+        return start(config, procRoot, new StartUp());
+    }
+
+    static Worker start(WorkerConfig config, Path procRoot, StartUp startUp) {
+        var worker = new Worker(config, startUp);
         try {
             worker.build(procRoot);
             return worker;
@@ -108,6 +114,7 @@ public final class Worker implements AutoCloseable {
         claimPrefix();
         removedStale = RuntimeDirectories.removeStale(RuntimeDirectories.ROOT, DEFAULT_PREFIX);
         startEal(specs);
+        startUp.reach(StartUp.EAL_READY);
 
         try {
             pool = MbufPool.create("vhostpath", config.mbufs(), 256, dataRoom(config.frameSize()), MbufPool.SOCKET_ANY);
@@ -120,6 +127,7 @@ public final class Worker implements AutoCloseable {
 
         List<EthPort> ports = new ArrayList<>();
         for (PortSpec spec : specs) ports.add(startPort(spec));
+        startUp.reach(StartUp.PORTS_STARTED);
         // Popped after every polling thread has stopped and before the ports stop (a stopped port no longer
         // receives): what is still in flight goes back to the pool.
         teardown.push(() -> inFlight = InFlight.drain(rings, ports, config.queues(), pool));
@@ -264,7 +272,7 @@ public final class Worker implements AutoCloseable {
     private void startAgent(String name, List<Engine> engines) {
         int index = agents.size();
         int cpu = config.cpus().isEmpty() ? PollingAgent.ANY_CPU : config.cpus().get(index % config.cpus().size());
-        var agent = new PollingAgent(name, eal, cpu, engines);
+        var agent = new PollingAgent(name, eal, cpu, engines, () -> startUp.reach(StartUp.POLLING));
         var runner = new AgentRunner(idleStrategy(), this::pollingFailed, null, agent);
         agents.add(agent);
         runners.add(runner);

@@ -66,8 +66,9 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     /** Parses {@code args} into a run and runs it; usage errors end before DPDK is loaded. */
-    static int run(StopSignal stop, Options.Parsed o) {
+    static int run(StopSignal stop, Options.Parsed o, StartUp startUp) {
         Dpdk.ensureLoaded();
+        startUp.reach(StartUp.DPDK_LOADED);
         String filePrefix = o.one("file-prefix");
         String srcMac = o.one("src-mac");
         var config = new WorkerConfig(o.all("port"), enumValue(Mode.class, "--mode", o.one("mode")), o.integer("queues"),
@@ -79,7 +80,8 @@ public final class WorkerMain {
                 filePrefix != null ? filePrefix : "vhostpath-" + ProcessHandle.current().pid(), o.all("eal"),
                 address(o.one("http")), srcMac == null ? null : mac("--src-mac", srcMac), mac("--dst-mac", o.one("dst-mac")),
                 path(o.one("summary-json")), path(o.one("latency-log")), duration("--start-timeout", o.one("start-timeout")));
-        return new WorkerRun(config, duration("--warmup", o.one("warmup")), duration("--drain", o.one("drain")), stop, System.out).run();
+        return new WorkerRun(config, duration("--warmup", o.one("warmup")), duration("--drain", o.one("drain")), stop, System.out)
+                .run(startUp);
     }
 
     private static Path path(String text) {
@@ -143,6 +145,8 @@ public final class WorkerMain {
     }
 
     static int execute(StopSignal stop, String... args) {
+        var startUp = new StartUp();
+        startUp.reach(StartUp.MAIN);
         Options.Parsed parsed;
         try {
             parsed = OPTIONS.parse(args);
@@ -160,7 +164,7 @@ public final class WorkerMain {
             return 0;
         }
         try {
-            return run(stop, parsed);
+            return run(stop, parsed, startUp);
         } catch (Options.UsageError e) {
             System.err.println(e.getMessage());
             System.err.print(OPTIONS.usage());

@@ -62,20 +62,20 @@ final class WorkerRun {
         this.latest = Snapshot.empty(config.mode().name().toLowerCase());
     }
 
-    int run() {
+    int run(StartUp startUp) {
         // What can fail without DPDK fails before a device is opened: the output paths, the HTTP address.
         checkOutputPath("--summary-json", config.summaryJson());
         checkOutputPath("--latency-log", config.latencyLog());
         try (var http = openHttp()) {
-            return run(http);
+            return run(http, startUp);
         }
     }
 
-    private int run(MetricsServer http) {
+    private int run(MetricsServer http, StartUp startUp) {
         Worker worker;
         stop.starting();
         try {
-            worker = Worker.start(config, Path.of("/proc"));
+            worker = Worker.start(config, Path.of("/proc"), startUp);
         } catch (EalStartAbandonedException e) {
             // EAL goes on starting on its own thread; remove what it made so far and let the process exit.
             RuntimeDirectories.deleteQuietly(RuntimeDirectories.ROOT.resolve(config.filePrefix()));
@@ -101,13 +101,13 @@ final class WorkerRun {
             out.println(worker.closeReport() + leftover);
         }
         rc = worker.allMbufsReturned() ? rc : 3;
-        if (summary != null && config.summaryJson() != null) writeSummary(worker, rc);
+        if (summary != null && config.summaryJson() != null) writeSummary(worker, rc, startUp);
         if (summary != null && config.latencyLog() != null) writeLatencyLog(worker);
         return rc;
     }
 
-    /** The summary JSON: the measured figures, then what teardown found, and the exit code. */
-    private void writeSummary(Worker worker, int rc) {
+    /** The summary JSON: the measured figures, then what teardown found, the exit code, and start-up's steps. */
+    private void writeSummary(Worker worker, int rc, StartUp startUp) {
         var teardown = new LinkedHashMap<String, Object>();
         teardown.put("mbufs_in_use", worker.mbufsInUse());
         teardown.put("freed_from_pipeline_rings", worker.inFlight().fromPipelineRings());
@@ -115,6 +115,7 @@ final class WorkerRun {
         teardown.put("runtime_dir_removed", !Files.exists(worker.eal().runtimeDirectory()));
         summary.put("teardown", teardown);
         summary.put("exit_code", rc);
+        summary.put("startup_epoch_us", startUp.epochMicros());
         write("--summary-json", config.summaryJson(), Json.write(summary) + "\n");
     }
 

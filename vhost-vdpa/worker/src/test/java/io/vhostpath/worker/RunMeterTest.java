@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RunMeterTest {
     @Test
     void an_agent_that_never_started_counts_nothing_and_breaks_nothing() {
-        var neverStarted = new PollingAgent("poll-q1", null, PollingAgent.ANY_CPU, List.of());
+        var neverStarted = new PollingAgent("poll-q1", null, PollingAgent.ANY_CPU, List.of(), () -> {});
         var meter = new RunMeter(List.of(neverStarted));
         meter.mark();
         assertEquals(0, meter.read().allocatedBytes());

@@ -19,11 +19,14 @@ public final class PollingAgent implements Agent {
     private final Engine[] engines;
     private final Eal eal;
     private final int cpu;
+    private final Runnable started;
     private volatile int lcore = Eal.LCORE_ID_ANY;
     private volatile long threadId;
 
-    public PollingAgent(String name, Eal eal, int cpu, List<Engine> engines) {
+    /** {@code started} runs on the polling thread once it is ready for its first poll. */
+    public PollingAgent(String name, Eal eal, int cpu, List<Engine> engines, Runnable started) {
         this.name = name;
+        this.started = started;
         this.eal = eal;
         this.cpu = cpu;
         this.engines = engines.toArray(Engine[]::new);
@@ -35,6 +38,7 @@ public final class PollingAgent implements Agent {
         if (cpu != ANY_CPU) CpuAffinity.pin(cpu);
         lcore = eal.registerThread();
         for (Engine engine : engines) engine.start();
+        started.run();
     }
 
     @Override
