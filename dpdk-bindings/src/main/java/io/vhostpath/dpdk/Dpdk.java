@@ -170,14 +170,14 @@ public final class Dpdk {
     }
 
     /**
-     * Links the port, pool and burst functions now (their classes' initialisers do it), on a thread that would only
+     * Links the lcore, port, pool and burst functions now (their classes' initialisers do it), on a thread that would only
      * wait otherwise: each distinct signature costs a generated stub of several milliseconds, which {@link Eal#init}
      * spends while {@code rte_eal_init} runs instead of between EAL and the first packet. A failure here is left to
      * surface where the class is used.
      */
     static void linkAhead() {
         var lookup = MethodHandles.lookup();
-        for (Class<?> c : List.of(EthPort.class, MbufPool.class, MbufBurst.class)) {
+        for (Class<?> c : List.of(Eal.Running.class, EthPort.class, MbufPool.class, MbufBurst.class)) {
             try {
                 lookup.ensureInitialized(c);
             } catch (IllegalAccessException | LinkageError e) {

@@ -26,14 +26,20 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class Eal implements AutoCloseable {
     private static final MethodHandle RTE_EAL_INIT = Dpdk.function("rte_eal_init",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle RTE_EAL_CLEANUP = Dpdk.function("rte_eal_cleanup", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle RTE_LCORE_COUNT = Dpdk.function("rte_lcore_count", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle RTE_GET_MAIN_LCORE = Dpdk.function("rte_get_main_lcore", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle RTE_THREAD_REGISTER = Dpdk.function("rte_thread_register", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle RTE_THREAD_UNREGISTER = Dpdk.function("rte_thread_unregister", FunctionDescriptor.ofVoid());
     private static final MethodHandle RTE_EAL_GET_RUNTIME_DIR = Dpdk.function("rte_eal_get_runtime_dir",
             FunctionDescriptor.of(ADDRESS));
-    private static final MethodHandle VP_LCORE_ID = Dpdk.function("vp_lcore_id", FunctionDescriptor.of(JAVA_INT));
+
+    /** What is used once EAL runs, linked while it starts ({@link Dpdk#linkAhead}) rather than before. */
+    static final class Running {
+        static final MethodHandle RTE_EAL_CLEANUP = Dpdk.function("rte_eal_cleanup", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle RTE_LCORE_COUNT = Dpdk.function("rte_lcore_count", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle RTE_GET_MAIN_LCORE = Dpdk.function("rte_get_main_lcore", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle RTE_THREAD_REGISTER = Dpdk.function("rte_thread_register", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle RTE_THREAD_UNREGISTER = Dpdk.function("rte_thread_unregister", FunctionDescriptor.ofVoid());
+        static final MethodHandle VP_LCORE_ID = Dpdk.function("vp_lcore_id", FunctionDescriptor.of(JAVA_INT));
+
+        private Running() {}
+    }
 
     /** {@code LCORE_ID_ANY}: the calling thread is not an EAL lcore. */
     public static final int LCORE_ID_ANY = -1;
@@ -86,7 +92,7 @@ public final class Eal implements AutoCloseable {
         Thread init = Thread.ofPlatform().name("eal-init").unstarted(() -> {
             try {
                 result[0] = (int) RTE_EAL_INIT.invokeExact(arguments.size(), argv);
-                result[1] = Dpdk.errno();
+                if (result[0] < 0) result[1] = Dpdk.errno();
             } catch (Throwable t) {
                 throw Libc.rethrow(t);
             }
@@ -151,7 +157,7 @@ public final class Eal implements AutoCloseable {
 
     public int lcoreCount() {
         try {
-            return (int) RTE_LCORE_COUNT.invokeExact();
+            return (int) Running.RTE_LCORE_COUNT.invokeExact();
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -159,7 +165,7 @@ public final class Eal implements AutoCloseable {
 
     public int mainLcore() {
         try {
-            return (int) RTE_GET_MAIN_LCORE.invokeExact();
+            return (int) Running.RTE_GET_MAIN_LCORE.invokeExact();
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -173,7 +179,7 @@ public final class Eal implements AutoCloseable {
      */
     public int registerThread() {
         try {
-            int rc = (int) RTE_THREAD_REGISTER.invokeExact();
+            int rc = (int) Running.RTE_THREAD_REGISTER.invokeExact();
             if (rc < 0) {
                 throw new DpdkException("rte_thread_register", DpdkException.NONE, DpdkException.NONE, Dpdk.errno(),
                         "thread=" + Thread.currentThread().getName());
@@ -187,7 +193,7 @@ public final class Eal implements AutoCloseable {
     /** Gives the calling thread's lcore id back; call before the thread ends. */
     public void unregisterThread() {
         try {
-            RTE_THREAD_UNREGISTER.invokeExact();
+            Running.RTE_THREAD_UNREGISTER.invokeExact();
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -196,7 +202,7 @@ public final class Eal implements AutoCloseable {
     /** The calling thread's lcore id, or {@link #LCORE_ID_ANY}. */
     public static int lcoreId() {
         try {
-            return (int) VP_LCORE_ID.invokeExact();
+            return (int) Running.VP_LCORE_ID.invokeExact();
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -211,7 +217,7 @@ public final class Eal implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
-            int rc = (int) RTE_EAL_CLEANUP.invokeExact();
+            int rc = (int) Running.RTE_EAL_CLEANUP.invokeExact();
             DpdkException.check(rc, "rte_eal_cleanup", DpdkException.NONE, DpdkException.NONE);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
