@@ -54,7 +54,7 @@ test-repeat: setup check-jdk ## the Maven tiers ROUNDS times (10) on a clean clo
 kernel-test: setup check-jdk ## the real-kernel tier alone: vDPA simulator in a QEMU guest (first run fetches ~300 MB)
 	@scripts/kernel-test.sh
 
-images: build ## container images (podman) of the controller, the node daemons and the KubeVirt sidecar, from a Debian base made here
+images: build ## container images (podman) of the controller, the node daemons, the KubeVirt sidecar and the worker, from Debian bases made here
 	@scripts/images.sh
 
 crds: check-jdk ## regenerate the CRDs from the controller's Java types into samples/deploy/crds

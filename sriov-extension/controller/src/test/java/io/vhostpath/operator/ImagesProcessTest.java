@@ -73,6 +73,17 @@ class ImagesProcessTest {
     }
 
     @Test
+    void the_worker_image_forwards_on_dpdk_and_starts_from_the_aot_cache_trained_in_it() throws Exception {
+        String run = in("worker", "vhostpath-worker", "--port", "null", "--port", "null", "--mode", "io", "--duration", "1s",
+                "--warmup", "0", "--stats-interval", "0", "--hugepages", "off", "--memory", "512", "--http", "off");
+        var rx = java.util.regex.Pattern.compile("net_null0 +rx (\\d+)").matcher(run);
+        assertTrue(rx.find() && Long.parseLong(rx.group(1)) > 0, "the worker forwarded nothing: " + run);
+        assertTrue(run.contains("mbufs: all 16383 back in pool"), run);
+        assertTrue(in("worker", "env", "VHOSTPATH_JAVA_OPTS=-Xlog:class+load=info", "vhostpath-worker", "--version")
+                .contains("io.vhostpath.worker.WorkerMain source: shared objects file"), "the image's own AOT cache is used");
+    }
+
+    @Test
     void the_kubevirt_hook_image_starts_the_sidecar_by_itself() throws Exception {
         assertEquals("vhostpath-kubevirt-hook " + VERSION + "\n", in("kubevirt-hook", "--version"));
         assertTrue(in("kubevirt-hook", "--help").startsWith("usage: vhostpath-kubevirt-hook"));
