@@ -103,7 +103,12 @@ public final class Report {
             charts.put("sweep-mpps", sweep(sweep, false));
             charts.put("sweep-gbps", sweep(sweep, true));
         }
-        if (bench.get("startup") instanceof Map<?, ?> startup) charts.put("startup", startup(cast(startup)));
+        if (bench.get("startup") instanceof Map<?, ?> startup) {
+            charts.put("startup", startup(cast(startup)));
+            if (startup.get("steps_median_ms") instanceof Map<?, ?> steps && !steps.isEmpty()) {
+                charts.put("startup-steps", startupSteps(cast(startup)));
+            }
+        }
         if (latency != null) {
             for (var load : maps(latency.json().get("loads"))) {
                 charts.put("latency-" + str(load, "load").replace("%", "pct"), percentiles(load, latency.dir()
@@ -228,6 +233,35 @@ public final class Report {
                 "contender", "milliseconds", data, PlotOrientation.VERTICAL, false, false, false);
         ((CategoryPlot) chart.getPlot()).setRenderer(new StatisticalBarRenderer());
         return chart;
+    }
+
+    /** Where each worker's launch went (the medians of its steps, one after the other), beside testpmd's whole launch. */
+    private static JFreeChart startupSteps(Map<String, Object> startup) {
+        var labels = new LinkedHashMap<String, String>();
+        labels.put("main", "JVM to main");
+        labels.put("dpdk_loaded", "DPDK loaded");
+        labels.put("eal_ready", "EAL");
+        labels.put("ports_started", "ports");
+        labels.put("polling", "polling thread");
+        var data = new DefaultCategoryDataset();
+        Map<String, Object> firstPacket = cast(startup.get("median_ms"));
+        Map<String, Object> steps = cast(startup.get("steps_median_ms"));
+        for (String contender : firstPacket.keySet()) {
+            double end = num(firstPacket.get(contender));
+            if (!(steps.get(contender) instanceof Map<?, ?> reached)) {
+                data.addValue(end, "launch to first packet", contender);
+                continue;
+            }
+            double previous = 0;
+            for (var step : labels.entrySet()) {
+                if (!(reached.get(step.getKey()) instanceof Number at)) continue;
+                data.addValue(Math.max(0, at.doubleValue() - previous), step.getValue(), contender);
+                previous = at.doubleValue();
+            }
+            data.addValue(Math.max(0, end - previous), "first packet back", contender);
+        }
+        return ChartFactory.createStackedBarChart("Start-up: where each launch goes (medians, ms from launch)", "contender",
+                "milliseconds", data, PlotOrientation.HORIZONTAL, true, false, false);
     }
 
     /**

@@ -51,7 +51,9 @@ class ReportTest {
                 + "{\"cpu\":1,\"seconds\":5.0,\"longest_ns\":3000000,\"gap_time_ns_by_length_floor\":{\"8192\":100000000,\"2097152\":50000000}}]}";
         String rfc2544 = "{\"dut\":\"testpmd\",\"sizes\":[{\"frame_size\":64,\"throughput_mpps\":3.2},{\"frame_size\":1518,\"throughput_mpps\":1.1}]}";
         String bench = new String(Objects.requireNonNull(getClass().getResourceAsStream("/bench-sample.json")).readAllBytes()).trim();
-        bench = bench.substring(0, bench.length() - 1) + ",\"startup\":{\"milliseconds\":{\"testpmd\":[300.0,320.0],\"java-aot\":[900.0,950.0]}}}";
+        bench = bench.substring(0, bench.length() - 1) + ",\"startup\":{\"milliseconds\":{\"testpmd\":[300.0,320.0],\"java-aot\":[900.0,950.0]},"
+                + "\"median_ms\":{\"testpmd\":310.0,\"java-aot\":925.0},\"steps_median_ms\":{\"java-aot\":{\"main\":230.0,"
+                + "\"dpdk_loaded\":290.0,\"eal_ready\":680.0,\"ports_started\":710.0,\"polling\":750.0}}}}";
         Path stale = Files.createDirectories(dir.resolve("out")).resolve("latency-10pct.png");
         Files.writeString(stale, "a load of an earlier run");
         Path page = Report.write(JsonReader.parseObject(bench), new Report.Source(JsonReader.parseObject(latency), dir),
@@ -60,7 +62,7 @@ class ReportTest {
         assertTrue(html.contains("<td>50%</td><td>1.000</td><td>java</td><td>12.0</td>"), html);
         assertTrue(html.contains("CPU 1 stalled 3.00% of 5 s (1.000% in stalls &gt;= 1 ms, longest 3.00 ms)"), html);
         assertFalse(Files.exists(stale), "an earlier report's chart is gone");
-        for (String chart : new String[] {"startup", "latency-50pct", "rfc2544"}) {
+        for (String chart : new String[] {"startup", "startup-steps", "latency-50pct", "rfc2544"}) {
             assertEquals(900, ImageIO.read(dir.resolve("out").resolve(chart + ".png").toFile()).getWidth(), chart);
             assertTrue(html.contains("alt=\"" + chart + "\""), chart);
         }
