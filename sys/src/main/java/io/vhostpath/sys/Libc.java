@@ -62,6 +62,7 @@ public final class Libc {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
         static final MethodHandle SCHED_SETAFFINITY = call("sched_setaffinity",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+        static final MethodHandle SETPRIORITY = call("setpriority", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
     private static final class Errors {
@@ -200,6 +201,18 @@ public final class Libc {
     public static void schedSetaffinity(MemorySegment mask, String cpus) {
         try (var e = new Errno()) {
             check((int) Threads.SCHED_SETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_setaffinity", "cpus=" + cpus);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sets the calling thread's nice value ({@code setpriority(PRIO_PROCESS, 0, nice)}: per thread on Linux, inherited by
+     * the threads it creates); false where it is not allowed (a negative value needs CAP_SYS_NICE).
+     */
+    public static boolean setThreadNice(int nice) {
+        try (var e = new Errno()) {
+            return (int) Threads.SETPRIORITY.invokeExact(e.state, 0, 0, nice) == 0;
         } catch (Throwable t) {
             throw rethrow(t);
         }
