@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class WorkerProcess implements AutoCloseable {
     static final Path JAR = Path.of("target/vhostpath-worker.jar");
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    private static int started;
+    /** Numbers each start's file prefix; the stress test starts workers from two threads at once. */
+    private static final java.util.concurrent.atomic.AtomicInteger STARTED = new java.util.concurrent.atomic.AtomicInteger();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,7 +53,7 @@ final class WorkerProcess implements AutoCloseable {
         cmd.addAll(List.of(JAVA, "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         int givenPrefix = cmd.indexOf("--file-prefix");
-        String prefix = givenPrefix >= 0 ? cmd.get(givenPrefix + 1) : "vp-it-" + ProcessHandle.current().pid() + "-" + (++started);
+        String prefix = givenPrefix >= 0 ? cmd.get(givenPrefix + 1) : "vp-it-" + ProcessHandle.current().pid() + "-" + STARTED.incrementAndGet();
         if (givenPrefix < 0) cmd.addAll(List.of("--file-prefix", prefix));
         int given = cmd.indexOf("--summary-json");
         Path summary = given >= 0 ? Path.of(cmd.get(given + 1)) : logs.resolve(prefix + ".summary.json");
