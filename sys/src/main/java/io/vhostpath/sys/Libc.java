@@ -56,12 +56,20 @@ public final class Libc {
         static final MethodHandle SIGNAL = call("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     }
 
-    private static final class Threads {
-        static final MethodHandle SETNS = call("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    // A thread's affinity, namespace and priority are asked for at different moments of a start (the worker checks its
+    // CPUs before EAL, raises EAL's priority on EAL's thread, never enters a namespace): each links on its own.
+    private static final class Affinity {
         static final MethodHandle SCHED_GETAFFINITY = call("sched_getaffinity",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
         static final MethodHandle SCHED_SETAFFINITY = call("sched_setaffinity",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    }
+
+    private static final class Namespaces {
+        static final MethodHandle SETNS = call("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Priority {
         static final MethodHandle SETPRIORITY = call("setpriority", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
@@ -191,7 +199,7 @@ public final class Libc {
     /** {@code sched_getaffinity(2)} of the calling thread (pid 0) into {@code mask}. */
     public static void schedGetaffinity(MemorySegment mask) {
         try (var e = new Errno()) {
-            check((int) Threads.SCHED_GETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_getaffinity", "thread");
+            check((int) Affinity.SCHED_GETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_getaffinity", "thread");
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -200,7 +208,7 @@ public final class Libc {
     /** {@code sched_setaffinity(2)} of the calling thread (pid 0) to {@code mask}. */
     public static void schedSetaffinity(MemorySegment mask, String cpus) {
         try (var e = new Errno()) {
-            check((int) Threads.SCHED_SETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_setaffinity", "cpus=" + cpus);
+            check((int) Affinity.SCHED_SETAFFINITY.invokeExact(e.state, 0, mask.byteSize(), mask), e, "sched_setaffinity", "cpus=" + cpus);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -212,7 +220,7 @@ public final class Libc {
      */
     public static boolean setThreadNice(int nice) {
         try (var e = new Errno()) {
-            return (int) Threads.SETPRIORITY.invokeExact(e.state, 0, 0, nice) == 0;
+            return (int) Priority.SETPRIORITY.invokeExact(e.state, 0, 0, nice) == 0;
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -235,7 +243,7 @@ public final class Libc {
     /** {@code setns(2)}: moves the calling thread into the namespace {@code fd} refers to. */
     public static void setns(int fd, int nstype, String subject) {
         try (var e = new Errno()) {
-            check((int) Threads.SETNS.invokeExact(e.state, fd, nstype), e, "setns", subject);
+            check((int) Namespaces.SETNS.invokeExact(e.state, fd, nstype), e, "setns", subject);
         } catch (Throwable t) {
             throw rethrow(t);
         }
