@@ -141,12 +141,12 @@ public final class WorkerMain {
     }
 
     public static int execute(String... args) {
-        return execute(StopSignal.install(), args);
-    }
-
-    static int execute(StopSignal stop, String... args) {
         var startUp = new StartUp();
         startUp.reach(StartUp.MAIN);
+        return execute(StopSignal.install(), startUp, args);
+    }
+
+    private static int execute(StopSignal stop, StartUp startUp, String... args) {
         Options.Parsed parsed;
         try {
             parsed = OPTIONS.parse(args);
