@@ -34,7 +34,7 @@ public final class Dpdk {
     /** The DPDK library whose absence means DPDK is not installed at all. */
     static final String EAL_LIBRARY = "librte_eal.so.23";
     private static final String SHIM_RESOURCE = "native/libvhostpath_dpdk.so";
-    private static final int SHIM_ABI = 1;
+    private static final int SHIM_ABI = 2;
 
     private static final Linker LINKER = Linker.nativeLinker();
     /** Null when loading failed; then {@link #FAILURE} says why, to every caller (not just the first). */

@@ -16,13 +16,13 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * A preallocated array of {@code struct rte_mbuf *}, owned by one polling thread, and the fast path over it:
- * RX burst, TX burst, bulk alloc and bulk free, one downcall each, allocating nothing.
+ * RX burst, TX burst, bulk alloc and bulk free, one downcall each, allocating nothing (and io forwarding's RX and TX in one).
  *
  * <p>Why a C shim rather than calling through {@code rte_eth_fp_ops}: both run at testpmd's speed here,
  * but burst I/O and mbuf allocation are {@code static inline} in DPDK's headers, and reproducing them in
  * Java means copying the inline logic (Rx/Tx callbacks, mempool cache refill) and struct layouts that DPDK
  * may change in any release. The shim is compiled against the installed headers, so it always does what C
- * code does; the Java side binds only stable exported symbols plus six one-line wrappers.
+ * code does; the Java side binds only stable exported symbols plus the shim's few wrappers.
  *
  * <p>Hot-path methods return counts and never throw; they must only be called by the owning thread.
  */
@@ -31,6 +31,8 @@ public final class MbufBurst implements AutoCloseable {
             FunctionDescriptor.of(JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, JAVA_LONG, JAVA_SHORT));
     private static final MethodHandle TX = Dpdk.criticalFunction("vp_tx_burst",
             FunctionDescriptor.of(JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, JAVA_LONG, JAVA_SHORT));
+    private static final MethodHandle IO_FORWARD = Dpdk.criticalFunction("vp_io_forward",
+            FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, JAVA_LONG, JAVA_SHORT, JAVA_INT));
     private static final MethodHandle ALLOC = Dpdk.criticalFunction("vp_pktmbuf_alloc_bulk",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FREE = Dpdk.criticalFunction("vp_pktmbuf_free_bulk",
@@ -113,6 +115,22 @@ public final class MbufBurst implements AutoCloseable {
         for (int i = 0; i < retries && count > 0; i++) sent += tx(port, queue);
         free();
         return sent;
+    }
+
+    /**
+     * Receives up to capacity packets on {@code (rxPort, rxQueue)} and sends them untouched on {@code (txPort, txQueue)},
+     * retrying at most {@code retries} times and freeing what is still unsent: {@link #rx}, then {@link #txOrDrop}, in
+     * one downcall instead of two. The burst is empty before and after.
+     *
+     * @return received {@code << 16 |} sent
+     */
+    public int ioForward(int rxPort, int rxQueue, int txPort, int txQueue, int retries) {
+        try {
+            return (int) IO_FORWARD.invokeExact((short) rxPort, (short) rxQueue, (short) txPort, (short) txQueue, base,
+                    (short) capacity, retries);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
     }
 
     /** Fills an empty burst with {@code n} fresh mbufs from {@code pool}; all or nothing. */

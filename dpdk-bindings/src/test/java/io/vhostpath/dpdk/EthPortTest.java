@@ -92,6 +92,39 @@ class EthPortTest {
     }
 
     @Test
+    void io_forward_receives_and_sends_in_one_call_and_frees_what_the_tx_queue_cannot_take() {
+        VirtualDevices.create("net_null9", "");
+        VirtualDevices.create("net_ring8", "");
+        var from = started("net_null9", 1);
+        // Nobody reads net_ring8's ring (1023 slots): it takes bursts until it is full, then refuses them.
+        var to = started("net_ring8", 1);
+        int inUseBefore = pool.inUse();
+        try (var burst = new MbufBurst(32)) {
+            long received = 0;
+            long sent = 0;
+            for (int i = 0; i < 100; i++) {
+                int counts = burst.ioForward(from.id(), 0, to.id(), 0, 2);
+                received += counts >>> 16;
+                sent += counts & 0xFFFF;
+                assertEquals(0, burst.count(), "the burst holds nothing after the call");
+            }
+            assertEquals(3200, received);
+            assertTrue(sent >= 1000 && sent <= 1023, "the ring took what fits: " + sent);
+            assertEquals(sent, to.stats().txPackets());
+            assertEquals(sent, pool.inUse() - inUseBefore, "what was not sent is back in the pool, what was waits in the ring");
+            while (burst.rx(to.id(), 0) > 0) burst.free();
+        } finally {
+            for (EthPort p : List.of(from, to)) {
+                p.stop();
+                p.close();
+            }
+            VirtualDevices.remove("net_null9");
+            VirtualDevices.remove("net_ring8");
+        }
+        assertEquals(inUseBefore, pool.inUse());
+    }
+
+    @Test
     void a_ring_port_loops_back_the_bytes_we_write() {
         // Without arguments net_ring's RX and TX share one ring: what is sent comes back.
         VirtualDevices.create("net_ring7", "");

@@ -7,7 +7,7 @@ abstract class BurstEngine implements Engine {
     protected final Stream stream;
     protected final StreamCounters counters;
     protected final MbufBurst burst;
-    private final int txRetries;
+    protected final int txRetries;
     private final EngineContext context;
 
     BurstEngine(EngineContext context) {

