@@ -83,10 +83,6 @@ public final class Worker implements AutoCloseable {
     }
 
     /** Builds and starts a worker; on failure nothing it created is left (runtime dir, sockets, threads). */
-    public static Worker start(WorkerConfig config, Path procRoot) {
-        return start(config, procRoot, new StartUp());
-    }
-
     static Worker start(WorkerConfig config, Path procRoot, StartUp startUp) {
         var worker = new Worker(config, startUp);
         try {

@@ -42,7 +42,11 @@ abstract class BurstEngine implements Engine {
     /** Sends {@code from} on the stream's TX queue, retrying, then frees and counts what did not fit. */
     protected final void transmit(MbufBurst from) {
         int held = from.count();
-        int sent = from.txOrDrop(stream.txPort(), stream.txQueue(), txRetries);
+        countSent(held, from.txOrDrop(stream.txPort(), stream.txQueue(), txRetries));
+    }
+
+    /** Counts a send of {@code held} packets of which {@code sent} went out; the rest were freed. */
+    protected final void countSent(int held, int sent) {
         counters.txPackets.getAndAddRelease(sent);
         if (sent < held) counters.dropped.getAndAddRelease(held - sent);
     }

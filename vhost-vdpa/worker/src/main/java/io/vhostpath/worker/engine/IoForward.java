@@ -16,8 +16,7 @@ final class IoForward extends BurstEngine {
         int received = counts >>> 16;
         int sent = counts & 0xFFFF;
         counters.rxPackets.getAndAddRelease(received);
-        counters.txPackets.getAndAddRelease(sent);
-        if (sent < received) counters.dropped.getAndAddRelease(received - sent);
+        countSent(received, sent);
         return received;
     }
 }
